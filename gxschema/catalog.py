@@ -30,7 +30,13 @@ Catalog = dict[str, Any]
 # Tables that live in the same database but belong to other tools.
 FOREIGN_TABLES = frozenset({"alembic_version", "_prisma_migrations"})
 
-_FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+_FK_ACTIONS = {
+    "a": "NO ACTION",
+    "r": "RESTRICT",
+    "c": "CASCADE",
+    "n": "SET NULL",
+    "d": "SET DEFAULT",
+}
 
 _COLUMNS_SQL = """
 SELECT c.relname AS table_name, a.attname AS column_name,
@@ -294,9 +300,15 @@ def from_models() -> Catalog:
     return catalog
 
 
-def load(name: str) -> Catalog:
-    """A catalog snapshot shipped with the package (``v2_0`` or ``v2_1``)."""
-    resource = resources.files("gxschema").joinpath("catalogs", f"{name}.json")
+def for_revision(revision: str) -> Catalog:
+    """The catalog as it stands after `revision` (a snapshot shipped with the package).
+
+    Each released revision has one; a released revision never changes, so neither
+    does its snapshot. A test keeps the newest one equal to the models.
+    """
+    resource = resources.files("gxschema").joinpath("catalogs", f"{revision}.json")
+    if not resource.is_file():
+        raise KeyError(f"no catalog snapshot for revision {revision!r}")
     loaded: Catalog = json.loads(resource.read_text(encoding="utf-8"))
     return loaded
 
@@ -415,9 +427,7 @@ def _diff_table(name: str, want: dict[str, Any], have: dict[str, Any]) -> list[D
         _diff_named("unique index", name, want["unique_indexes"], have["unique_indexes"])
     )
     differences.extend(_diff_named("index", name, want["indexes"], have["indexes"]))
-    differences.extend(
-        _diff_named("foreign key", name, want["foreign_keys"], have["foreign_keys"])
-    )
+    differences.extend(_diff_named("foreign key", name, want["foreign_keys"], have["foreign_keys"]))
     for constraint in have.get("unique_constraints", []):
         if constraint not in want.get("unique_constraints", []):
             differences.append(Difference("extra", f'constraint "{constraint}" on "{name}"'))

@@ -1,0 +1,81 @@
+"""Engines and sessions for services, and connection errors people can read.
+
+from gxschema.db import create_engine, session_factory
+
+engine = create_engine()                 # settings from the environment
+Session = session_factory(engine)
+with Session.begin() as session:         # commits, or rolls back on error
+    session.add(UserProfile(...))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from gxschema.settings import DatabaseSettings, load_settings, redact
+
+
+def create_engine(settings: DatabaseSettings | None = None, **engine_options: Any) -> Engine:
+    """An engine for the configured database (psycopg 3, pre-ping on)."""
+    settings = settings or load_settings()
+    engine_options.setdefault("pool_pre_ping", True)
+    # `hide_parameters` keeps bound values (which may be secrets) out of error text.
+    engine_options.setdefault("hide_parameters", True)
+    return sqlalchemy.create_engine(settings.url(), **engine_options)
+
+
+def session_factory(engine: Engine | None = None, **options: Any) -> sessionmaker[Session]:
+    """A `sessionmaker` bound to `engine` (or a new one from the environment)."""
+    options.setdefault("expire_on_commit", False)
+    return sessionmaker(bind=engine or create_engine(), **options)
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A session in one transaction: committed on success, rolled back on any error."""
+    with session_factory(engine).begin() as session:
+        yield session
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The database cannot be reached or refused us; the message says why in one sentence."""
+
+
+def explain_connection_error(error: BaseException, settings: DatabaseSettings) -> str:
+    """One sentence saying why a connection failed, without any secret in it."""
+    raw = str(getattr(error, "orig", None) or error)
+    message = raw.lower()
+    url = settings.url()
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    database = url.database or url.username or "(default)"
+    user = url.username or "(default)"
+    if "password authentication failed" in message or "no password supplied" in message:
+        reason = f"authentication failed for user {user!r} at {where} (check the password)"
+    elif "role" in message and "does not exist" in message:
+        reason = f"the role {user!r} does not exist on {where}"
+    elif "database" in message and "does not exist" in message:
+        reason = f"the database {database!r} does not exist on {where}"
+    elif "connection refused" in message or "could not connect" in message:
+        reason = f"nothing accepts connections at {where} (is PostgreSQL running there?)"
+    elif "timeout" in message or "timed out" in message:
+        reason = f"the connection to {where} timed out"
+    elif "could not translate host name" in message or "name or service not known" in message:
+        reason = f"the host {url.host!r} cannot be resolved"
+    else:
+        first_line = raw.strip().splitlines()[0] if raw.strip() else type(error).__name__
+        reason = f"cannot connect to {where}: {first_line}"
+    return redact(reason, settings.secrets())
+
+
+def is_connection_error(error: BaseException) -> bool:
+    """Whether `error` means the connection itself failed (not a bad statement)."""
+    return isinstance(error, OperationalError) or (
+        isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+    )

@@ -1,0 +1,127 @@
+"""The advisory lock that serialises migrations, and the session timeouts they run under.
+
+Every run that changes the schema (``alembic upgrade``, ``gxschema migrate``, the Job)
+holds one PostgreSQL session-level advisory lock for its whole run, so two Jobs
+started at once apply each revision once: the second waits (bounded), then finds
+the database current. `lock_timeout` makes a DDL statement that queues behind a
+long transaction give up quickly instead of blocking every query queued behind it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, text
+
+# "gxschema" folded into a signed 64-bit key; any fixed number works, this one is ours.
+MIGRATION_LOCK_KEY = 0x6778_7363_6865_6D61 & 0x7FFF_FFFF_FFFF_FFFF
+
+DEFAULT_LOCK_TIMEOUT = "5s"
+DEFAULT_STATEMENT_TIMEOUT = "15min"
+DEFAULT_LOCK_WAIT_SECONDS = 600.0
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|h)?\s*$")
+
+
+class MigrationLockTimeoutError(RuntimeError):
+    """Another migration held the advisory lock for longer than we would wait."""
+
+
+def postgres_duration(value: str | float | int) -> str:
+    """A duration PostgreSQL accepts in ``SET lock_timeout``: ``5s``, ``500ms``, ``2min``.
+
+    A bare number means seconds. Anything else is refused, so nothing but a
+    duration reaches the ``SET`` statement.
+    """
+    if isinstance(value, int | float):
+        return f"{int(float(value) * 1000)}ms"
+    match = _DURATION.match(value)
+    if match is None:
+        raise ValueError(f"not a duration: {value!r} (use e.g. 5s, 500ms, 2min)")
+    number, unit = match.groups()
+    if unit is None:
+        return f"{int(float(number) * 1000)}ms"
+    if "." in number:
+        factor = {"ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000}[unit]
+        return f"{int(float(number) * factor)}ms"
+    return f"{number}{unit}"
+
+
+def set_timeouts(connection: Connection, *, lock_timeout: str, statement_timeout: str) -> None:
+    """Set both timeouts for the session (they outlive the transactions that follow)."""
+    connection.execute(text(f"SET lock_timeout = '{postgres_duration(lock_timeout)}'"))
+    connection.execute(text(f"SET statement_timeout = '{postgres_duration(statement_timeout)}'"))
+
+
+def try_lock(connection: Connection, key: int = MIGRATION_LOCK_KEY) -> bool:
+    """Take the advisory lock if it is free; never waits."""
+    return bool(
+        connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar()
+    )
+
+
+def unlock(connection: Connection, key: int = MIGRATION_LOCK_KEY) -> None:
+    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+
+
+def lock_holder(connection: Connection, key: int = MIGRATION_LOCK_KEY) -> str | None:
+    """Who holds the lock now: ``pid 123 (application, host)``, or None."""
+    row = (
+        connection.execute(
+            text(
+                """
+            SELECT a.pid, a.application_name, a.client_addr::text AS client
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted
+              AND ((l.classid::bigint << 32) | l.objid::bigint) = :key
+            LIMIT 1
+            """
+            ),
+            {"key": key},
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    return f"pid {row['pid']} ({row['application_name'] or 'unknown application'})"
+
+
+@contextmanager
+def migration_lock(
+    connection: Connection,
+    *,
+    wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
+    poll_seconds: float = 0.5,
+    key: int = MIGRATION_LOCK_KEY,
+) -> Iterator[bool]:
+    """Hold the migration lock for the block; yields whether we had to wait for it.
+
+    Polls with `pg_try_advisory_lock` rather than blocking in `pg_advisory_lock`, so
+    the wait is bounded and the holder can be named when we give up.
+    """
+    deadline = time.monotonic() + wait_seconds
+    waited = False
+    while not try_lock(connection, key):
+        connection.commit()
+        waited = True
+        if time.monotonic() >= deadline:
+            holder = lock_holder(connection, key) or "another session"
+            connection.commit()
+            raise MigrationLockTimeoutError(
+                f"another migration is running ({holder}); gave up after waiting "
+                f"{wait_seconds:g}s for the migration lock"
+            )
+        time.sleep(poll_seconds)
+    connection.commit()
+    try:
+        yield waited
+    finally:
+        if connection.in_transaction():
+            connection.rollback()
+        if not connection.closed and not connection.invalidated:
+            unlock(connection, key)
+            connection.commit()
