@@ -16,7 +16,7 @@ from __future__ import annotations
 from logging.config import fileConfig
 from typing import Any
 
-from sqlalchemy import Connection, create_engine
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.pool import NullPool
 
 from alembic import context
@@ -92,6 +92,10 @@ def _run_online(connection: Connection) -> None:
 
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
+    if isinstance(connection, Engine):  # some callers (pytest-alembic) hand over an engine
+        with connection.connect() as engine_connection:
+            _run_online(engine_connection)
+        return
     if connection is not None:
         _run_online(connection)
         return

@@ -65,6 +65,11 @@ class DatabaseSettings(BaseSettings):
         validation_alias=AliasChoices("PGAPPNAME", "application_name"),
     )
 
+    @field_validator("database_url", "password", "password_file", mode="before")
+    @classmethod
+    def _blank_secret_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("host", "user", "database", "sslmode", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
