@@ -1,0 +1,60 @@
+"""Output for people (rich) or for machines (``--json``), and one way to print errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, ClassVar
+
+from rich.console import Console
+from rich.table import Table
+
+
+class Output:
+    """Where a command's results go; `--json` switches every command to JSON."""
+
+    _current: ClassVar[Output | None] = None
+
+    def __init__(self, *, as_json: bool = False) -> None:
+        self.as_json = as_json
+        self.console = Console(highlight=False, soft_wrap=True)
+        self.errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+    @classmethod
+    def current(cls) -> Output:
+        if cls._current is None:
+            cls._current = Output()
+        return cls._current
+
+    @classmethod
+    def use(cls, output: Output) -> Output:
+        cls._current = output
+        return output
+
+    def info(self, message: str) -> None:
+        """Progress for people; on stderr when JSON is the result on stdout."""
+        if self.as_json:
+            self.errors.print(message, markup=False)
+        else:
+            self.console.print(message, markup=False)
+
+    def result(self, data: dict[str, Any], human: str | None = None) -> None:
+        if self.as_json:
+            sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+        elif human is not None:
+            self.console.print(human, markup=False)
+
+    def table(self, title: str, columns: list[str], rows: list[list[Any]]) -> None:
+        if self.as_json:
+            return
+        table = Table(title=title, title_justify="left")
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*["" if value is None else str(value) for value in row])
+        self.console.print(table)
+
+    def error(self, message: str, *, code: int) -> None:
+        if self.as_json:
+            sys.stdout.write(json.dumps({"error": message, "exit_code": code}) + "\n")
+        self.errors.print(f"gxschema: error: {message}", markup=False)

@@ -1,0 +1,96 @@
+"""An embedded PostgreSQL for development: `gxschema up` with nothing configured.
+
+It uses the `pgserver` wheel (PostgreSQL 16 binaries inside a Python package), keeps
+its data in a folder of the project (``.gxschema/`` by default, git-ignored), and
+listens on a Unix socket only. The server keeps running after the command exits,
+so later commands (``gxschema status``, the services) reach it; `gxschema down`
+stops it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from gxschema.errors import ConfigError, OperationError
+
+DEFAULT_HOME = Path(".gxschema")
+STATE_FILE = "server.json"
+
+
+def home(path: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of the embedded database: `path`, ``$GXSCHEMA_HOME``, or ``.gxschema``."""
+    chosen = path or os.environ.get("GXSCHEMA_HOME") or DEFAULT_HOME
+    return Path(chosen).resolve()
+
+
+@dataclass(frozen=True)
+class EmbeddedServer:
+    data_dir: Path
+    url: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"data_dir": str(self.data_dir), "url": self.url}
+
+
+def _pgserver():  # type: ignore[no-untyped-def]
+    try:
+        import pgserver  # type: ignore[import-untyped]
+    except ImportError:
+        raise ConfigError(
+            "no database is configured and the embedded PostgreSQL is not installed: "
+            "pip install 'gxschema[embedded]', or set DATABASE_URL (or PGHOST/PGDATABASE)"
+        ) from None
+    return pgserver
+
+
+def start(folder: Path) -> EmbeddedServer:
+    """Start (or reuse) the embedded server whose data lives in `folder`/pgdata."""
+    pgserver = _pgserver()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ".gitignore").write_text("*\n")
+    data_dir = folder / "pgdata"
+    try:
+        server = pgserver.get_server(data_dir, cleanup_mode=None)
+        url = str(server.get_uri("postgres"))
+    except Exception as error:  # pgserver raises bare subprocess/OS errors
+        log = data_dir / "log"
+        tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
+        raise OperationError(
+            f"the embedded PostgreSQL in {data_dir} did not start ({type(error).__name__}: "
+            f"{error}){' - ' + ' / '.join(tail) if tail else ''}"
+        ) from None
+    state = EmbeddedServer(data_dir=data_dir, url=url)
+    (folder / STATE_FILE).write_text(json.dumps(state.as_dict(), indent=2) + "\n")
+    return state
+
+
+def running(folder: Path) -> EmbeddedServer | None:
+    """The embedded server of `folder` if it is running now, else None."""
+    state_file = folder / STATE_FILE
+    data_dir = folder / "pgdata"
+    pid_file = data_dir / "postmaster.pid"
+    if not state_file.exists() or not pid_file.exists():
+        return None
+    try:
+        pid = int(pid_file.read_text().splitlines()[0])
+        os.kill(pid, 0)
+    except (ValueError, IndexError, ProcessLookupError, PermissionError, OSError):
+        return None
+    state = json.loads(state_file.read_text())
+    return EmbeddedServer(data_dir=Path(state["data_dir"]), url=str(state["url"]))
+
+
+def stop(folder: Path) -> bool:
+    """Stop the embedded server of `folder`; False when it was not running."""
+    if running(folder) is None:
+        return False
+    pgserver = _pgserver()
+    from pgserver._commands import pg_ctl  # type: ignore[import-untyped]
+
+    user = "pgserver" if os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=folder / "pgdata", user=user)
+    del pgserver
+    return True

@@ -1,0 +1,426 @@
+"""Running migrations safely: history checks, lock retries, and a record of every run.
+
+`migrate` is what ``gxschema migrate``, ``gxschema downgrade`` and the Job call:
+
+- refuses a database that has our tables but no history (``gxschema adopt`` first),
+  and one stamped with a revision this code does not know (newer code ran there);
+- holds the migration advisory lock for the whole run (re-entrant for env.py);
+- marks ``SchemaMigrationRun`` rows left ``running`` by a dead run as failed;
+- retries a revision that hit ``lock_timeout`` with backoff, and when it gives up
+  names the sessions holding locks on our tables; completed revisions stay applied;
+- records the run (from/to, direction, status, runner, version, duration, error).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
+
+from alembic import command
+from gxschema import __version__, locking
+from gxschema.alembic_config import make_config
+from gxschema.errors import ConfigError, OperationError
+from gxschema.models import metadata
+from gxschema.models.base import new_uuid
+from gxschema.settings import redact
+
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+@dataclass
+class MigrationOptions:
+    lock_timeout: str = locking.DEFAULT_LOCK_TIMEOUT
+    statement_timeout: str = locking.DEFAULT_STATEMENT_TIMEOUT
+    lock_retries: int = 10
+    lock_wait_seconds: float = locking.DEFAULT_LOCK_WAIT_SECONDS
+    retry_base_seconds: float = 1.0
+    retry_max_seconds: float = 30.0
+
+
+@dataclass
+class MigrationResult:
+    from_revision: str | None
+    to_revision: str | None
+    direction: str
+    applied: list[str] = field(default_factory=list)
+    duration_ms: int = 0
+    waited_for_lock: bool = False
+    retries: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.from_revision != self.to_revision
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "from_revision": self.from_revision,
+            "to_revision": self.to_revision,
+            "direction": self.direction,
+            "applied": self.applied,
+            "changed": self.changed,
+            "duration_ms": self.duration_ms,
+            "waited_for_lock": self.waited_for_lock,
+            "lock_retries": self.retries,
+        }
+
+
+def runner_name() -> str:
+    """Who runs this: the pod name in Kubernetes (HOSTNAME), else the host name."""
+    return os.environ.get("POD_NAME") or os.environ.get("HOSTNAME") or socket.gethostname()
+
+
+def scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(make_config())
+
+
+def current_revision(connection: Connection) -> str | None:
+    if connection.execute(text("SELECT to_regclass('public.alembic_version')")).scalar() is None:
+        return None
+    revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return str(revision) if revision is not None else None
+
+
+def owned_tables_present(connection: Connection) -> list[str]:
+    """Which of the package's tables exist in the database."""
+    rows = connection.execute(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    ).scalars()
+    return sorted(set(rows) & set(metadata.tables))
+
+
+def _table_exists(connection: Connection, name: str) -> bool:
+    return (
+        connection.execute(text("SELECT to_regclass(:name)"), {"name": f'public."{name}"'}).scalar()
+        is not None
+    )
+
+
+def check_history(connection: Connection) -> str | None:
+    """The current revision, after refusing the states we must not migrate from."""
+    revision = current_revision(connection)
+    if revision is None:
+        present = owned_tables_present(connection)
+        if present:
+            raise OperationError(
+                f"the database has {len(present)} gxschema tables but no migration history "
+                "(it was made by Prisma or by hand): run `gxschema adopt` to record which "
+                "revision it is at, then migrate"
+            )
+        return None
+    try:
+        scripts().get_revision(revision)
+    except CommandError:
+        head = scripts().get_current_head()
+        raise OperationError(
+            f"the database is at revision {revision!r}, which this gxschema "
+            f"({__version__}, head {head!r}) does not know: newer code has migrated it. "
+            "Deploy that version instead; nothing was changed"
+        ) from None
+    return revision
+
+
+def pending_revisions(current: str | None, target: str = "heads") -> list[str]:
+    """Revisions that an upgrade from `current` to `target` would apply, oldest first."""
+    script = scripts()
+    upper = script.get_current_head() if target in ("head", "heads") else target
+    revisions = list(script.iterate_revisions(upper, current or "base"))
+    return [rev.revision for rev in reversed(revisions) if rev.revision != current]
+
+
+def lock_holders(connection: Connection) -> list[dict[str, Any]]:
+    """Other sessions holding locks on the package's tables: the likely blockers."""
+    rows = connection.execute(
+        text(
+            """
+            SELECT DISTINCT a.pid, a.state, a.query_start, a.xact_start,
+                   left(regexp_replace(a.query, '\\s+', ' ', 'g'), 120) AS query,
+                   c.relname AS relation, l.mode
+            FROM pg_locks l
+            JOIN pg_stat_activity a ON a.pid = l.pid
+            JOIN pg_class c ON c.oid = l.relation
+            WHERE l.granted AND l.pid <> pg_backend_pid()
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND c.relname = ANY(:tables)
+            ORDER BY a.xact_start NULLS LAST
+            """
+        ),
+        {"tables": [*metadata.tables, "alembic_version"]},
+    ).mappings()
+    return [dict(row) for row in rows]
+
+
+def describe_holders(holders: list[dict[str, Any]]) -> str:
+    if not holders:
+        return "no session holds a lock on its tables now (the blocker has ended)"
+    by_pid: dict[int, dict[str, Any]] = {}
+    for holder in holders:
+        entry = by_pid.setdefault(holder["pid"], {**holder, "relations": []})
+        entry["relations"].append(f'"{holder["relation"]}" ({holder["mode"]})')
+    parts = []
+    for pid, holder in by_pid.items():
+        started = (
+            holder["query_start"].isoformat(timespec="seconds") if holder["query_start"] else "?"
+        )
+        parts.append(
+            f"pid {pid}, state {holder['state']}, query started {started}, "
+            f"holding {', '.join(holder['relations'][:3])}, query: {holder['query']!r}"
+        )
+    return "blocked by " + "; ".join(parts)
+
+
+def _is_lock_timeout(error: BaseException) -> bool:
+    original = getattr(error, "orig", None)
+    return getattr(original, "sqlstate", None) == LOCK_NOT_AVAILABLE
+
+
+def _mark_stale_runs(connection: Connection) -> int:
+    """Runs still 'running' while we hold the migration lock belong to dead processes."""
+    if not _table_exists(connection, "SchemaMigrationRun"):
+        return 0
+    result = connection.execute(
+        text(
+            """UPDATE "SchemaMigrationRun"
+               SET status = 'failed', "finishedAt" = CURRENT_TIMESTAMP,
+                   error = coalesce(error, 'the run ended without finishing '
+                                           '(process killed or connection lost)')
+               WHERE status = 'running'"""
+        )
+    )
+    connection.commit()
+    return int(result.rowcount or 0)
+
+
+def _start_run(
+    connection: Connection, run_id: str, direction: str, from_rev: str | None, to_rev: str
+) -> bool:
+    if not _table_exists(connection, "SchemaMigrationRun"):
+        return False
+    connection.execute(
+        text(
+            """INSERT INTO "SchemaMigrationRun"
+               ("runId", "fromRevision", "toRevision", direction, status, runner, "appVersion")
+               VALUES (:run_id, :from_rev, :to_rev, :direction, 'running', :runner, :version)"""
+        ),
+        {
+            "run_id": run_id,
+            "from_rev": from_rev,
+            "to_rev": to_rev,
+            "direction": direction,
+            "runner": runner_name(),
+            "version": __version__,
+        },
+    )
+    connection.commit()
+    return True
+
+
+def _finish_run(
+    connection: Connection,
+    *,
+    run_id: str,
+    started: bool,
+    direction: str,
+    from_rev: str | None,
+    to_rev: str | None,
+    status: str,
+    duration_ms: int,
+    error: str | None,
+    started_at: datetime,
+) -> None:
+    if connection.in_transaction():
+        connection.rollback()
+    if not _table_exists(connection, "SchemaMigrationRun"):
+        return
+    values = {
+        "run_id": run_id,
+        "from_rev": from_rev,
+        "to_rev": to_rev or "base",
+        "direction": direction,
+        "status": status,
+        "runner": runner_name(),
+        "version": __version__,
+        "duration": duration_ms,
+        "error": error,
+        "started_at": started_at,
+    }
+    if started:
+        connection.execute(
+            text(
+                """UPDATE "SchemaMigrationRun" SET status = :status, "toRevision" = :to_rev,
+                   "finishedAt" = CURRENT_TIMESTAMP, "durationMs" = :duration, error = :error
+                   WHERE "runId" = :run_id"""
+            ),
+            values,
+        )
+    else:
+        connection.execute(
+            text(
+                """INSERT INTO "SchemaMigrationRun"
+                   ("runId", "fromRevision", "toRevision", direction, status, runner,
+                    "appVersion", error, "startedAt", "finishedAt", "durationMs")
+                   VALUES (:run_id, :from_rev, :to_rev, :direction, :status, :runner,
+                           :version, :error, :started_at, CURRENT_TIMESTAMP, :duration)"""
+            ),
+            values,
+        )
+    connection.commit()
+
+
+def migrate(
+    engine: Engine,
+    target: str = "head",
+    *,
+    direction: str = "upgrade",
+    options: MigrationOptions | None = None,
+    secrets: list[str] | None = None,
+    on_progress: Callable[[str], None] | None = None,
+) -> MigrationResult:
+    """Upgrade (or downgrade) the database of `engine` to `target`."""
+    options = options or MigrationOptions()
+    say = on_progress or (lambda _message: None)
+    secrets = secrets or []
+    if direction not in ("upgrade", "downgrade"):
+        raise ConfigError(f"unknown direction {direction!r}")
+    _validate_target(target, direction)
+    started_at = datetime.now(UTC)
+    clock = time.monotonic()
+    with (
+        engine.connect() as connection,
+        locking.migration_lock(connection, wait_seconds=options.lock_wait_seconds) as waited,
+    ):
+        if waited:
+            say("waited for another migration to finish")
+        from_rev = check_history(connection)
+        connection.commit()
+        stale = _mark_stale_runs(connection)
+        if stale:
+            say(f"marked {stale} unfinished earlier run(s) as failed")
+        result = MigrationResult(from_rev, from_rev, direction, waited_for_lock=waited)
+        if direction == "upgrade":
+            todo = pending_revisions(from_rev, target)
+            if not todo:
+                return result
+        run_id = new_uuid()
+        started = _start_run(connection, run_id, direction, from_rev, _resolve(target))
+        error_text: str | None = None
+        try:
+            _run_with_lock_retries(connection, target, direction, options, result, say)
+        except BaseException as error:
+            error_text = redact(_one_line(error), secrets)
+            raise
+        finally:
+            if connection.in_transaction():
+                connection.rollback()
+            result.to_revision = current_revision(connection)
+            connection.commit()
+            result.applied = _applied_between(from_rev, result.to_revision, direction)
+            result.duration_ms = int((time.monotonic() - clock) * 1000)
+            _finish_run(
+                connection,
+                run_id=run_id,
+                started=started,
+                direction=direction,
+                from_rev=from_rev,
+                to_rev=result.to_revision,
+                status="failed" if error_text else "succeeded",
+                duration_ms=result.duration_ms,
+                error=error_text,
+                started_at=started_at,
+            )
+    return result
+
+
+def _resolve(target: str) -> str:
+    if target in ("head", "heads"):
+        head = scripts().get_current_head()
+        return head or "base"
+    return target
+
+
+def _validate_target(target: str, direction: str) -> None:
+    if direction == "downgrade" and target in ("head", "heads"):
+        raise ConfigError("downgrade needs a revision below the current one, not head")
+    if target in ("head", "heads", "base") or target.startswith(("-", "+")):
+        return
+    try:
+        found = scripts().get_revision(target)
+    except CommandError:
+        found = None
+    if found is None:
+        known = ", ".join(rev.revision for rev in reversed(list(scripts().walk_revisions())))
+        raise ConfigError(f"unknown revision {target!r} (known revisions: {known})")
+
+
+def _applied_between(start: str | None, end: str | None, direction: str) -> list[str]:
+    if start == end:
+        return []
+    script = scripts()
+    upper, lower = (end, start) if direction == "upgrade" else (start, end)
+    revisions = list(script.iterate_revisions(upper or "base", lower or "base"))
+    names = [rev.revision for rev in revisions if rev.revision != lower]
+    return list(reversed(names)) if direction == "upgrade" else names
+
+
+def _run_with_lock_retries(
+    connection: Connection,
+    target: str,
+    direction: str,
+    options: MigrationOptions,
+    result: MigrationResult,
+    say: Callable[[str], None],
+) -> None:
+    config = make_config(
+        connection=connection,
+        lock_timeout=options.lock_timeout,
+        statement_timeout=options.statement_timeout,
+        lock_wait=str(options.lock_wait_seconds),
+    )
+    attempt = 0
+    while True:
+        try:
+            if direction == "upgrade":
+                command.upgrade(config, target)
+            else:
+                command.downgrade(config, target)
+            return
+        except DBAPIError as error:
+            if connection.in_transaction():
+                connection.rollback()
+            if not _is_lock_timeout(error):
+                raise OperationError(
+                    f"the migration failed at revision {current_revision(connection)!r} "
+                    f"-> {target!r}: {_one_line(error)}; the database stays at the last "
+                    "completed revision"
+                ) from None
+            holders = describe_holders(lock_holders(connection))
+            connection.commit()
+            if attempt >= options.lock_retries:
+                raise OperationError(
+                    f"gave up after {attempt + 1} attempts: a revision could not take its locks "
+                    f"within lock_timeout {options.lock_timeout}; {holders}. The database stays "
+                    f"at revision {current_revision(connection)!r}; rerun once the blocker ends"
+                ) from None
+            delay = min(options.retry_max_seconds, options.retry_base_seconds * 2**attempt)
+            attempt += 1
+            result.retries = attempt
+            say(
+                f"lock_timeout hit ({holders}); "
+                f"retry {attempt}/{options.lock_retries} in {delay:g}s"
+            )
+            time.sleep(delay)
+
+
+def _one_line(error: BaseException) -> str:
+    original = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(original).strip().splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
