@@ -17,6 +17,7 @@ class Output:
 
     def __init__(self, *, as_json: bool = False) -> None:
         self.as_json = as_json
+        self._result_printed = False
         self.console = Console(highlight=False, soft_wrap=True)
         self.errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -39,6 +40,7 @@ class Output:
             self.console.print(message, markup=False)
 
     def result(self, data: dict[str, Any], human: str | None = None) -> None:
+        self._result_printed = True
         if self.as_json:
             sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
         elif human is not None:
@@ -55,6 +57,6 @@ class Output:
         self.console.print(table)
 
     def error(self, message: str, *, code: int) -> None:
-        if self.as_json:
+        if self.as_json and not self._result_printed:  # stdout holds one JSON document
             sys.stdout.write(json.dumps({"error": message, "exit_code": code}) + "\n")
         self.errors.print(f"gxschema: error: {message}", markup=False)
