@@ -38,9 +38,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def gxschema(
-    *args: str, env: dict[str, str], cwd: Path | None = None, timeout: float = 300
-) -> Ran:
+def gxschema(*args: str, env: dict[str, str], cwd: Path | None = None, timeout: float = 300) -> Ran:
     result = subprocess.run(
         [sys.executable, "-m", "gxschema", *args],
         env=env,

@@ -7,12 +7,11 @@ from the models, and compared with tests/fixtures/schema.json.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import text
 
+from alembic import command
 from gxschema import catalog
 from gxschema.alembic_config import head_revision, make_config
 from gxschema.models import metadata

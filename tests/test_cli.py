@@ -33,13 +33,20 @@ def test_migrate_from_empty_records_the_run(empty_database, env_for, engine_for)
     engine = engine_for(empty_database)
     with engine.connect() as connection:
         runs = connection.execute(
-            text('SELECT "fromRevision", "toRevision", direction, status, runner, '
-                 '"appVersion", "durationMs", "finishedAt" FROM "SchemaMigrationRun"')
+            text(
+                'SELECT "fromRevision", "toRevision", direction, status, runner, '
+                '"appVersion", "durationMs", "finishedAt" FROM "SchemaMigrationRun"'
+            )
         ).all()
     assert len(runs) == 1
     from_rev, to_rev, direction, status, runner, version, duration, finished = runs[0]
-    assert (from_rev, to_rev, direction, status, runner) == (None, "0003", "upgrade",
-                                                             "succeeded", "job-pod-1")
+    assert (from_rev, to_rev, direction, status, runner) == (
+        None,
+        "0003",
+        "upgrade",
+        "succeeded",
+        "job-pod-1",
+    )
     assert version and duration is not None and duration >= 0 and finished is not None
 
 
@@ -82,9 +89,15 @@ def test_verify_catches_dropped_index_added_column_missing_enum_value(
     report = json.loads(ran.stdout)
     subjects = {(d["kind"], d["subject"], d["detail"]) for d in report["differences"]}
     assert ("extra", 'column "Wallet"."colour"', "") in subjects
-    assert any(k == "missing" and s.startswith('index "Notification_tenantId_recipientId_status_idx"')
-               for k, s, _ in subjects)
-    assert ("changed", 'enum "ContactStatus"', "missing values ARCHIVED; extra values OLD") in subjects
+    assert any(
+        k == "missing" and s.startswith('index "Notification_tenantId_recipientId_status_idx"')
+        for k, s, _ in subjects
+    )
+    assert (
+        "changed",
+        'enum "ContactStatus"',
+        "missing values ARCHIVED; extra values OLD",
+    ) in subjects
     assert len(subjects) == 3
     human = gxschema("verify", env=env_for(head_database))
     assert human.code == 1 and "3 difference(s) from the models" in human.stderr

@@ -7,9 +7,9 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.script import ScriptDirectory
 from pytest_alembic import Config as PytestAlembicConfig
 from pytest_alembic.tests import (  # the built-in tests, collected here (see pyproject)
@@ -21,6 +21,7 @@ from pytest_alembic.tests import (  # the built-in tests, collected here (see py
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from alembic import command
 from gxschema import catalog
 from gxschema.alembic_config import make_config, script_location
 
@@ -61,18 +62,26 @@ def _run(engine, action, *args) -> None:
 
 def _owned_objects(engine) -> tuple[list[str], list[str]]:
     with engine.connect() as connection:
-        tables = connection.execute(
-            text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename <> 'alembic_version' ORDER BY 1"
+        tables = (
+            connection.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version' ORDER BY 1"
+                )
             )
-        ).scalars().all()
-        enums = connection.execute(
-            text(
-                "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-                "WHERE n.nspname = 'public' AND t.typtype = 'e' ORDER BY 1"
+            .scalars()
+            .all()
+        )
+        enums = (
+            connection.execute(
+                text(
+                    "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                    "WHERE n.nspname = 'public' AND t.typtype = 'e' ORDER BY 1"
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
     return list(tables), list(enums)
 
 
@@ -164,7 +173,11 @@ def test_concurrent_upgrades_apply_each_revision_once(
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "alembic", "upgrade", "head"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(3)
     ]
@@ -235,3 +248,55 @@ def test_revisions_do_not_import_the_live_models() -> None:
     for path in (script_location() / "versions").glob("*.py"):
         source = path.read_text()
         assert "import gxschema" not in source and "from gxschema" not in source, path.name
+
+
+# squawk rules that cannot apply to a revision, with the reason; nothing else is excluded.
+SQUAWK_EXCLUSIONS: dict[str, dict[str, str]] = {
+    "0001": {
+        "ban-char-field": "Country codes are character(2) in Prisma's v2.0 DDL; 0001 must equal it",
+        "prefer-bigint-over-int": "column types are fixed by Prisma's DDL (Int is integer)",
+        "prefer-text-field": "alembic's own alembic_version.version_num is varchar(32)",
+    },
+    "0002": {
+        "prefer-bigint-over-int": "the spec fixes these counters (retries, percentages) as integer",
+        "require-concurrent-index-creation": (
+            "the four indexes are built in the revision's transaction so that 0002 stays atomic; "
+            "lock_timeout bounds the wait, and docs/writing-migrations.md says how later "
+            "revisions build indexes CONCURRENTLY on large tables"
+        ),
+    },
+    "0003": {
+        "prefer-bigint-over-int": "the spec fixes rowCount and durationMs as integer",
+    },
+}
+
+
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003"])
+def test_offline_sql_of_each_revision_passes_squawk(revision: str, tmp_path) -> None:
+    squawk = shutil.which("squawk") or str(Path(sys.executable).parent / "squawk")
+    if not os.path.exists(squawk):
+        pytest.skip("squawk-cli is not installed")
+    previous = {"0001": "base", "0002": "0001", "0003": "0002"}[revision]
+    result = _alembic_cli("upgrade", f"{previous}:{revision}", "--sql", env={})
+    assert result.returncode == 0, result.stderr
+    script = tmp_path / f"{revision}.sql"
+    script.write_text(result.stdout)
+    excluded = ",".join(SQUAWK_EXCLUSIONS[revision])
+    linted = subprocess.run(
+        [squawk, "--reporter", "gcc", f"--exclude={excluded}", str(script)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    # and the exclusions are needed: without them squawk does complain
+    unexcluded = subprocess.run(
+        [squawk, "--reporter", "gcc", str(script)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    for rule in SQUAWK_EXCLUSIONS[revision]:
+        assert rule in unexcluded.stdout + unexcluded.stderr, rule

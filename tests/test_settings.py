@@ -34,7 +34,10 @@ def awkward_role(pg_server) -> str:
 def _passwords_are_checked(pg_server, role: str) -> bool:
     try:
         psycopg.connect(
-            host=pg_server.host, port=pg_server.port, user=role, password="certainly-wrong",
+            host=pg_server.host,
+            port=pg_server.port,
+            user=role,
+            password="certainly-wrong",
             dbname="postgres",
         ).close()
     except psycopg.OperationalError:
@@ -136,7 +139,13 @@ def test_unreadable_password_file_is_a_configuration_error(tmp_path: Path) -> No
 
 
 def test_is_configured_only_when_a_database_is_named(monkeypatch) -> None:
-    for name in ("DATABASE_URL", "PGHOST", "PGDATABASE", "PGPASSWORD_FILE", "GXSCHEMA_PASSWORD_FILE"):
+    for name in (
+        "DATABASE_URL",
+        "PGHOST",
+        "PGDATABASE",
+        "PGPASSWORD_FILE",
+        "GXSCHEMA_PASSWORD_FILE",
+    ):
         monkeypatch.delenv(name, raising=False)
     assert not DatabaseSettings().is_configured
     monkeypatch.setenv("PGHOST", "db.example")
