@@ -22,10 +22,12 @@ ENV PIP_NO_CACHE_DIR=1 \
 
 WORKDIR /src
 # Only what the wheel is built from (see .dockerignore): the migrations in alembic/
-# ship inside the wheel as gxschema/migrations.
+# and the seed files in seeds/ ship inside the wheel as gxschema/migrations and
+# gxschema/seeds.
 COPY pyproject.toml README.md ./
 COPY gxschema/ gxschema/
 COPY alembic/ alembic/
+COPY seeds/ seeds/
 
 # The "demo" extra (Faker) is what devnet's demo seed data needs; one image serves
 # every environment, and the --env argument decides what is seeded.
@@ -61,7 +63,9 @@ RUN apt-get update \
             --shell /usr/sbin/nologin gxschema
 
 COPY --from=build /opt/venv /opt/venv
-# The reference data; GXSCHEMA_SEEDS_DIR tells the command line where it is.
+# The reference data, also as plain files: GXSCHEMA_SEEDS_DIR points the command line
+# at them (rather than at the wheel's copy), so a Job can mount other seed files over
+# /app/seeds without rebuilding the image.
 COPY seeds/ /app/seeds/
 
 # A read-only root filesystem: no bytecode written at run time (pip compiled it at

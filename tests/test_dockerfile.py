@@ -13,6 +13,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,19 @@ def test_the_package_is_built_into_a_venv_and_copied(
     assert ("COPY", "--from=build /opt/venv /opt/venv") in runtime
     # Nothing is installed with pip in the image that runs.
     assert not any("pip install" in a for k, a in runtime if k == "RUN")
+
+
+def test_build_stage_copies_every_folder_the_wheel_is_built_from(
+    instructions: list[Instruction],
+) -> None:
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    folders = {"gxschema", *setuptools.get("package-dir", {}).values()}
+    build = stages(instructions)[0]
+    copied = {a.split()[0].rstrip("/") for k, a in build if k == "COPY"}
+    assert folders <= copied, f"the wheel also needs {sorted(folders - copied)}"
+    assert {"pyproject.toml", "README.md"} <= {
+        source for k, a in build if k == "COPY" for source in a.split()[:-1]
+    }
 
 
 def test_postgresql_15_client_tools_from_debian(runtime: list[Instruction]) -> None:
