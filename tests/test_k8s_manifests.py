@@ -643,20 +643,33 @@ def test_backup_cronjob_runs_every_six_hours_utc(overlay: str) -> None:
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_weekly_verify_reads_the_backups_read_only(overlay: str) -> None:
-    cronjob = find(render(f"overlays/{overlay}"), "CronJob", "gxschema-backup-verify")
-    spec = cronjob["spec"]
-    _minute, hour, day_of_month, month, day_of_week = spec["schedule"].split()
+def test_weekly_verify_runs_between_two_backups(overlay: str) -> None:
+    docs = render(f"overlays/{overlay}")
+    spec = find(docs, "CronJob", "gxschema-backup-verify")["spec"]
+    backup = find(docs, "CronJob", "gxschema-backup")["spec"]
+    minute, hour, day_of_month, month, day_of_week = spec["schedule"].split()
     assert (day_of_month, month) == ("*", "*") and day_of_week.isdigit()  # once a week
-    assert int(hour) % 6 != 0  # not at the same time as a backup
     assert spec["timeZone"] == "Etc/UTC" and spec["concurrencyPolicy"] == "Forbid"
     assert spec["startingDeadlineSeconds"] > 0
     job = spec["jobTemplate"]["spec"]
+    # It starts after the previous backup has surely ended, and ends (at the latest)
+    # when the next one starts: start deadline plus run deadline, for both.
+    start = int(hour) * 3600 + int(minute) * 60
+    previous_backup = start // (6 * 3600) * 6 * 3600
+    backup_end = (
+        backup["startingDeadlineSeconds"] + backup["jobTemplate"]["spec"]["activeDeadlineSeconds"]
+    )
+    assert previous_backup + backup_end <= start
+    assert start + spec["startingDeadlineSeconds"] + job["activeDeadlineSeconds"] <= (
+        previous_backup + 6 * 3600
+    )
     container = job["template"]["spec"]["containers"][0]
-    assert container["args"] == ["backup", "--verify", "--dir", "/backups"]
+    # --verify takes a dump of its own (recorded and pruned like the others), then
+    # restores it into a scratch database: it writes to the volume.
+    assert container["args"] == ["backup", "--verify", "--dir", "/backups", "--keep", "30"]
     mount, volume = mounts_of(job["template"]["spec"], container)["/backups"]
     assert volume["persistentVolumeClaim"]["claimName"] == "postgres-backup-pvc"
-    assert mount["readOnly"] is True
+    assert not mount.get("readOnly")
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
