@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # The gxschema image: the command line that migrates, seeds, verifies, backs up and
 # restores the GX Protocol database, run by the Jobs in k8s/jobs/.
 #
