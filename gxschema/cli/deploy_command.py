@@ -1,0 +1,159 @@
+"""`gxschema deploy`: everything the in-cluster migration Job does, in order.
+
+1. wait for the database (bounded backoff);
+2. back up first, if asked (on by default for mainnet): a failed backup stops here,
+   before anything changed;
+3. migrate to head (advisory lock, lock timeout with retries, recorded run);
+4. seed the reference data of the environment;
+5. verify that the live schema is exactly the models' (drift fails the Job).
+
+One summary at the end (JSON with ``--json``); each step's failure exits non-zero
+with the step named.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy import Engine
+
+from gxschema import backup as backups
+from gxschema import catalog, migrator
+from gxschema.cli.backup_commands import DEFAULT_BACKUP_DIR, describe_backup
+from gxschema.cli.context import connect, handle_errors, settings_or_embedded
+from gxschema.cli.output import Output
+from gxschema.cli.schema_commands import (
+    LockRetries,
+    LockTimeout,
+    StatementTimeout,
+    _options,
+    run_migration,
+)
+from gxschema.cli.seed_command import ENVIRONMENTS, run_seed
+from gxschema.errors import CheckFailedError, ConfigError, GxSchemaError, OperationError
+from gxschema.settings import DatabaseSettings
+
+# Environments whose schema changes are backed up first unless told otherwise.
+BACKUP_FIRST_BY_DEFAULT = frozenset({"mainnet"})
+
+
+def _backup_first(
+    settings: DatabaseSettings, directory: Path, engine: Engine, say: backups.Progress
+) -> backups.BackupResult:
+    """The pre-migration backup; any failure stops the deploy before it changes anything."""
+    stop = "the pre-migration backup failed, so nothing was migrated"
+    try:
+        return backups.take_backup(
+            settings, directory, kind="pre-migration", engine=engine, on_progress=say
+        )
+    except GxSchemaError as error:
+        raise type(error)(f"{stop}: {error}") from None
+    except Exception as error:
+        raise OperationError(f"{stop}: {type(error).__name__}: {error}") from None
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @handle_errors
+    def deploy(
+        env: Annotated[
+            str, typer.Option("--env", help="The environment: mainnet, testnet or devnet.")
+        ],
+        backup_first: Annotated[
+            bool | None,
+            typer.Option(
+                "--backup-first/--no-backup-first",
+                help="Back up before migrating; a failed backup stops the deploy "
+                "(default: on for mainnet, off for testnet and devnet).",
+            ),
+        ] = None,
+        backup_dir: Annotated[
+            Path,
+            typer.Option(
+                envvar="GXSCHEMA_BACKUP_DIR",
+                help="Folder of the pre-migration dump (default: $GXSCHEMA_BACKUP_DIR, "
+                "else ./backups).",
+            ),
+        ] = DEFAULT_BACKUP_DIR,
+        wait_timeout: Annotated[
+            float,
+            typer.Option(min=0, help="How long to wait for the database to answer, in seconds."),
+        ] = 120.0,
+        lock_timeout: LockTimeout = "5s",
+        lock_retries: LockRetries = 10,
+        statement_timeout: StatementTimeout = "15min",
+    ) -> None:
+        """Wait for the database, back up (optionally), migrate to head, seed, verify."""
+        if env not in ENVIRONMENTS:
+            raise ConfigError(
+                f"unknown environment {env!r} (choose one of {', '.join(ENVIRONMENTS)})"
+            )
+        options = _options(lock_timeout, statement_timeout, lock_retries)
+        do_backup = env in BACKUP_FIRST_BY_DEFAULT if backup_first is None else backup_first
+        output = Output.current()
+        clock = time.monotonic()
+        settings, source = settings_or_embedded()
+        where = settings.describe() if source == "configured" else "embedded"
+        output.info(f"deploy {env}: waiting up to {wait_timeout:g}s for {where}")
+        engine = connect(settings, wait_seconds=wait_timeout)
+        try:
+            backed_up = None
+            if do_backup:
+                output.info(f"backing up {where} into {backup_dir} before migrating")
+                backed_up = _backup_first(settings, backup_dir, engine, output.info)
+            output.info("migrating to head")
+            migration = run_migration("head", "upgrade", options, wait_timeout)
+            output.info(f"seeding the {env} reference data")
+            seeded = run_seed(
+                env=env, seeds_dir=None, only=None, dry_run=False, overwrite=False, quiet=True
+            )
+            output.info("verifying the schema against the models")
+            with engine.connect() as connection:
+                differences = catalog.diff(catalog.from_models(), catalog.from_database(connection))
+                revision = migrator.current_revision(connection)
+        finally:
+            engine.dispose()
+        seed_data: dict[str, Any] = seeded.to_dict()
+        summary: dict[str, Any] = {
+            "env": env,
+            "database": where,
+            "backup": backed_up.as_dict() if backed_up else None,
+            "migration": migration.as_dict(),
+            "seed": seed_data,
+            "verify": {
+                "identical": not differences,
+                "revision": revision,
+                "differences": [difference.as_dict() for difference in differences],
+            },
+            "duration_ms": int((time.monotonic() - clock) * 1000),
+        }
+        datasets = seed_data.get("datasets", []) or []
+        inserted = sum(int(d.get("inserted", 0) or 0) for d in datasets)
+        updated = sum(int(d.get("updated", 0) or 0) for d in datasets)
+        lines = [
+            f"deploy {env} to {where}",
+            describe_backup(backed_up) if backed_up else "backup:   skipped",
+            (
+                f"migrated: {migration.from_revision or 'base'} -> {migration.to_revision} "
+                f"({', '.join(migration.applied)})"
+                if migration.changed
+                else f"migrated: already at {migration.to_revision}, nothing to do"
+            ),
+            f"seeded:   {inserted} row(s) inserted, {updated} updated"
+            f"{'' if seeded.changed else ' (nothing changed)'}",
+            *(f"  {difference}" for difference in differences),
+            (
+                f"verify:   {len(differences)} difference(s) from the models"
+                if differences
+                else f"verify:   the database matches the models (revision {revision})"
+            ),
+        ]
+        output.result(summary, "\n".join(lines))
+        if differences:
+            raise CheckFailedError(
+                f"the schema differs from the models in {len(differences)} place(s) after "
+                "the migration (see above)"
+            )
