@@ -8,8 +8,11 @@ with its xmin, so an UPDATE that rewrites a row with the same values is caught t
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -261,6 +264,26 @@ def test_demo_generation_is_reproducible_and_stores_no_secret() -> None:
             (-(t["amount"] + t["fee"]) if t["type"] == "SENT" else t["amount"]) for t in moves
         )
         assert wallet["cachedBalance"] == total > 0
+
+
+def test_demo_rows_do_not_depend_on_the_process() -> None:
+    """Same rows in another process, whatever its hash seed (set order, dict order)."""
+    code = (
+        "import sys; from pathlib import Path; from gxschema.seeding import load; "
+        "print(load(Path(sys.argv[1]), 'devnet', only=['demo'])[0].checksum)"
+    )
+    found = {
+        subprocess.run(
+            [sys.executable, "-c", code, str(SEEDS)],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for hash_seed in ("1", "2")
+    }
+    assert found == {load(SEEDS, "devnet", only=["demo"])[0].checksum}
 
 
 # --- apply ---------------------------------------------------------------------------
@@ -669,6 +692,25 @@ def _bad_flag_and_demo(seeds: Path) -> list[str]:
     ]
 
 
+def _config_header_and_entries(seeds: Path) -> list[str]:
+    path = seeds / "base" / "system_config.yaml"
+    _edit(path, 'version: "2026.1"', "version: 2026.1")
+    _edit(path, "    valueType: boolean\n", "    valueType: bool\n")
+    _edit(
+        path,
+        "    description: Default API rate limit, requests per window.\n",
+        "    descripton: Default API rate limit, requests per window.\n",
+    )
+    label = "seeds/base/system_config.yaml"
+    return [
+        f"{label}: version: must be a string, not a number 2026.1",
+        f'{label} key "kycRequired": valueType: must be one of '
+        "'string', 'number', 'boolean' or 'json', not a string \"bool\"",
+        f'{label} key "rateLimitMaxRequests": description: missing (required)',
+        f'{label} key "rateLimitMaxRequests": descripton: unknown field',
+    ]
+
+
 BREAKAGES = {
     "bad country code": _break_country_code,
     "number given as a string": _number_as_string,
@@ -677,6 +719,7 @@ BREAKAGES = {
     "broken YAML line": _broken_yaml_line,
     "broken CSV line": _broken_csv_line,
     "bad flag and demo spec": _bad_flag_and_demo,
+    "config header and entries": _config_header_and_entries,
 }
 
 

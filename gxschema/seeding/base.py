@@ -62,22 +62,21 @@ def countries(path: Path, label: str, errors: list[str]) -> Dataset | None:
 
 
 def _entries(
-    document: Any, header_model: type[ConfigFile] | type[FlagFile], label: str, errors: list[str]
+    document: Any,
+    header_model: type[ConfigFile] | type[FlagFile],
+    field: str,
+    label: str,
+    errors: list[str],
 ) -> tuple[ConfigFile | FlagFile | None, dict[str, Any]]:
+    """The file's header (None if invalid) and its entries, to check even when it is."""
     if document is None:
         errors.append(f"{label}: the file is empty")
         return None, {}
     header = validate(header_model, document, label, errors)
-    if header is None:
-        return None, {}
-    entries = header.parameters if isinstance(header, ConfigFile) else header.flags
-    good: dict[str, Any] = {}
-    for key, entry in entries.items():
-        if not isinstance(key, str):
-            errors.append(f"{label} key {key!r}: the key must be a string")
-            continue
-        good[key] = entry
-    return header, good
+    raw = document.get(field) if isinstance(document, dict) else None
+    if not isinstance(raw, dict):
+        return header, {}
+    return header, {key: entry for key, entry in raw.items() if isinstance(key, str)}
 
 
 def system_config(path: Path, label: str, errors: list[str]) -> Dataset | None:
@@ -86,9 +85,8 @@ def system_config(path: Path, label: str, errors: list[str]) -> Dataset | None:
     parsed, document = read_yaml(path, label, errors)
     if not parsed:
         return None
-    header, entries = _entries(document, ConfigFile, label, errors)
-    if header is None:
-        return None
+    header, entries = _entries(document, ConfigFile, "parameters", label, errors)
+    tenant = header.tenant_id if header else ""
     rows: list[dict[str, Any]] = []
     for key, entry in entries.items():
         where = f'{label} key "{key}"'
@@ -102,14 +100,14 @@ def system_config(path: Path, label: str, errors: list[str]) -> Dataset | None:
         rows.append(
             {
                 "configKey": key,
-                "tenantId": header.tenant_id,
+                "tenantId": tenant,
                 "valueType": parameter.value_type,
                 "configValue": parameter.config_value,
                 "description": parameter.description,
                 "isSecret": parameter.is_secret,
             }
         )
-    if len(errors) > before:
+    if header is None or len(errors) > before:
         return None
     table = TableRows(
         "SystemConfig",
@@ -127,9 +125,8 @@ def feature_flags(path: Path, label: str, errors: list[str]) -> Dataset | None:
     parsed, document = read_yaml(path, label, errors)
     if not parsed:
         return None
-    header, entries = _entries(document, FlagFile, label, errors)
-    if header is None:
-        return None
+    header, entries = _entries(document, FlagFile, "flags", label, errors)
+    tenant = header.tenant_id if header else ""
     rows: list[dict[str, Any]] = []
     for key, entry in entries.items():
         where = f'{label} key "{key}"'
@@ -140,8 +137,8 @@ def feature_flags(path: Path, label: str, errors: list[str]) -> Dataset | None:
             continue
         rows.append(
             {
-                "flagId": stable_id("FeatureFlag", header.tenant_id, key),
-                "tenantId": header.tenant_id,
+                "flagId": stable_id("FeatureFlag", tenant, key),
+                "tenantId": tenant,
                 "flagKey": key,
                 "isEnabled": flag.is_enabled,
                 "rolloutPercent": flag.rollout_percent,
@@ -150,7 +147,7 @@ def feature_flags(path: Path, label: str, errors: list[str]) -> Dataset | None:
                 "description": flag.description,
             }
         )
-    if len(errors) > before:
+    if header is None or len(errors) > before:
         return None
     table = TableRows(
         "FeatureFlag",

@@ -40,7 +40,7 @@ class CsvFile:
 def read_text(path: Path, label: str, errors: list[str]) -> str | None:
     """The file's text, or None with the reason appended to `errors`."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         errors.append(f"{label}: file not found")
     except UnicodeDecodeError as error:
