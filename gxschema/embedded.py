@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from gxschema.errors import ConfigError, OperationError
 
@@ -35,9 +38,12 @@ class EmbeddedServer:
         return {"data_dir": str(self.data_dir), "url": self.url}
 
 
-def _pgserver():  # type: ignore[no-untyped-def]
+def _pgserver() -> ModuleType:
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); pgserver copes.
+    warnings.filterwarnings("ignore", module="platformdirs")
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     try:
-        import pgserver  # type: ignore[import-untyped]
+        import pgserver
     except ImportError:
         raise ConfigError(
             "no database is configured and the embedded PostgreSQL is not installed: "
@@ -87,10 +93,23 @@ def stop(folder: Path) -> bool:
     """Stop the embedded server of `folder`; False when it was not running."""
     if running(folder) is None:
         return False
-    pgserver = _pgserver()
-    from pgserver._commands import pg_ctl  # type: ignore[import-untyped]
+    _pgserver()
+    from pgserver import _commands
+
+    pg_ctl = getattr(_commands, "pg_ctl")  # noqa: B009  (made at import time by pgserver)
 
     user = "pgserver" if os.geteuid() == 0 else None
-    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=folder / "pgdata", user=user)
-    del pgserver
+    if user is not None:
+        # As root, pgserver runs PostgreSQL as its own user, which must be able to reach
+        # the data folder; something (a tmp cleaner, pytest) may have tightened a parent.
+        from pgserver.utils import ensure_prefix_permissions
+
+        ensure_prefix_permissions(folder / "pgdata")
+    try:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=folder / "pgdata", user=user)
+    except subprocess.CalledProcessError as error:
+        detail = (error.stderr or error.stdout or b"").decode(errors="replace").strip()
+        raise OperationError(
+            f"could not stop the embedded PostgreSQL in {folder / 'pgdata'}: {detail or error}"
+        ) from None
     return True

@@ -138,7 +138,9 @@ class DatabaseSettings(BaseSettings):
     def describe(self) -> str:
         """Where the settings point, for messages: ``user@host:port/database``."""
         url = self.url()
-        where = f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or url.username or ''}"
+        socket_dir = url.query.get("host")
+        host = url.host or (socket_dir if isinstance(socket_dir, str) else None) or "localhost"
+        where = f"{host}:{url.port or 5432}/{url.database or url.username or ''}"
         return f"{url.username}@{where}" if url.username else where
 
     def secrets(self) -> list[str]:

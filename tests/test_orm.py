@@ -66,29 +66,8 @@ UPDATED_AT_TABLES = [
 ]
 
 # Model bugs this module finds, as expected failures until fixed (strict: a fix makes the
-# case pass, and the marker must then go).
-JSON_NONE = (
-    "model bug: gxschema.models.base.Json is JSONB() with none_as_null=False, so the ORM "
-    "writes None as the JSON value 'null', never as SQL NULL"
-)
-KNOWN_BUGS = dict.fromkeys(
-    [
-        # nullable jsonb: None is stored as 'null', not NULL
-        "AuditLog.previousValue",
-        "AuditLog.newValue",
-        "AuditLog.metadata",
-        "HttpIdempotency.responseHeaders",
-        # NOT NULL jsonb: None is stored as 'null' instead of being refused
-        "TransactionRiskScore.riskFactors",
-        "OutboxCommand.payload",
-        "HttpIdempotency.responseBody",
-        "EventLog.payload",
-        "EventDLQ.rawPayload",
-        "WebhookDelivery.payload",
-        "SystemConfig.configValue",
-    ],
-    JSON_NONE,
-)
+# case pass, and the marker must then go). The jsonb None-as-'null' bug it found is fixed.
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _column_case(table: str, column: str) -> Any:

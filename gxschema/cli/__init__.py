@@ -13,7 +13,13 @@ from typing import Annotated
 import typer
 
 from gxschema import __version__
-from gxschema.cli import dev_commands, schema_commands, seed_command
+from gxschema.cli import (
+    backup_commands,
+    deploy_command,
+    dev_commands,
+    schema_commands,
+    seed_command,
+)
 from gxschema.cli.context import STATE
 from gxschema.cli.output import Output
 
@@ -56,6 +62,8 @@ def _global_options(
 schema_commands.register(app)
 seed_command.register(app)
 dev_commands.register(app)
+backup_commands.register(app)
+deploy_command.register(app)
 
 
 def main() -> None:

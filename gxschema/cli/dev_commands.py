@@ -48,7 +48,8 @@ def register(app: typer.Typer) -> None:
                 ).scalar()
         finally:
             engine.dispose()
-        url = server.url if server else settings.describe()
+        server = server or embedded.running(embedded.home(STATE.home))
+        url = server.url if server and source != "configured" else settings.describe()
         seeded = report.to_dict()
         summary = {
             "database": "embedded" if server or source == "embedded" else "configured",

@@ -86,7 +86,7 @@ _TYPE_MAP: dict[Any, TypeEngine[Any]] = {
     bool: Boolean(),
     datetime: TIMESTAMP_TZ,
     date: Date(),
-    dict[str, Any]: JSONB(),
+    dict[str, Any]: JSONB(none_as_null=True),
     list[str]: ARRAY(Text()),
 }
 _TYPE_MAP.update({enum_class: pg_enum(enum_class) for enum_class in _enums.ALL_ENUMS})
@@ -131,8 +131,8 @@ Amount = Annotated[Decimal, mapped_column(Numeric(36, 9))]
 BigInt = Annotated[int, mapped_column(BigInteger)]
 """A 64-bit integer (block numbers, byte sizes, Qirat totals)."""
 
-Json = Annotated[dict[str, Any], mapped_column(JSONB)]
-"""A JSON document stored as `jsonb`."""
+Json = Annotated[dict[str, Any], mapped_column(JSONB(none_as_null=True))]
+"""A JSON document stored as `jsonb`; Python None is SQL NULL, never the JSON value null."""
 
 TextList = Annotated[list[str] | None, mapped_column(ARRAY(Text))]
 """A Prisma scalar list: `text[]`, nullable, no default."""
