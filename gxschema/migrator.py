@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import time
 from collections.abc import Callable
@@ -292,6 +293,7 @@ def migrate(
     if direction not in ("upgrade", "downgrade"):
         raise ConfigError(f"unknown direction {direction!r}")
     _validate_target(target, direction)
+    check_role_settings()
     started_at = datetime.now(UTC)
     clock = time.monotonic()
     with (
@@ -338,6 +340,20 @@ def migrate(
                 started_at=started_at,
             )
     return result
+
+
+_ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+ROLE_VARIABLES = ("GXSCHEMA_APP_ROLE", "GXSCHEMA_READONLY_ROLE")
+
+
+def check_role_settings() -> None:
+    """Refuse role names (read by revision 0004) that are not plain SQL identifiers."""
+    for variable in ROLE_VARIABLES:
+        value = os.environ.get(variable)
+        if value and not _ROLE_NAME.match(value):
+            raise ConfigError(
+                f"{variable} must be a lowercase SQL identifier (letters, digits, _), not {value!r}"
+            )
 
 
 def _resolve(target: str) -> str:

@@ -29,7 +29,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def _row_versions(url: str) -> dict[str, list[tuple[str, str]]]:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"), poolclass=NullPool)
+    engine = create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://"), poolclass=NullPool
+    )
     versions = {}
     with engine.connect() as connection:
         for table in SPEC["tables"]:
@@ -44,8 +46,8 @@ def test_up_from_a_fresh_clone_then_again_changes_nothing(project: Path) -> None
     assert first.code == 0, first.output
     summary = json.loads(first.stdout)
     assert summary["database"] == "embedded"
-    assert summary["revision"] == "0003"
-    assert summary["migrated"] == ["0001", "0002", "0003"]
+    assert summary["revision"] == "0004"
+    assert summary["migrated"] == ["0001", "0002", "0003", "0004"]
     assert summary["tables"] == 46
     assert summary["seed"]["changed"] is True
     assert (project / ".gxschema" / "pgdata" / "PG_VERSION").exists()
@@ -70,7 +72,9 @@ def test_up_from_a_fresh_clone_then_again_changes_nothing(project: Path) -> None
 def test_embedded_postgres_16_matches_the_spec(project: Path) -> None:
     ran = gxschema("--json", "up", env=clean_env(), cwd=project)
     url = json.loads(ran.stdout)["url"]
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"), poolclass=NullPool)
+    engine = create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://"), poolclass=NullPool
+    )
     with engine.connect() as connection:
         assert connection.dialect.server_version_info[0] >= 16
         differences = catalog.diff(SPEC, catalog.from_database(connection))
@@ -82,7 +86,7 @@ def test_other_commands_find_the_embedded_database(project: Path) -> None:
     gxschema("up", env=clean_env(), cwd=project)
     status = gxschema("--json", "status", env=clean_env(), cwd=project)
     assert status.code == 0, status.output
-    assert json.loads(status.stdout)["current_revision"] == "0003"
+    assert json.loads(status.stdout)["current_revision"] == "0004"
     assert gxschema("verify", env=clean_env(), cwd=project).code == 0
 
 

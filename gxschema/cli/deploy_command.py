@@ -32,8 +32,9 @@ from gxschema.cli.schema_commands import (
     _options,
     run_migration,
 )
-from gxschema.cli.seed_command import ENVIRONMENTS, run_seed
+from gxschema.cli.seed_command import run_seed
 from gxschema.errors import CheckFailedError, ConfigError, GxSchemaError, OperationError
+from gxschema.seeding.layout import ENVIRONMENTS
 from gxschema.settings import DatabaseSettings
 
 # Environments whose schema changes are backed up first unless told otherwise.

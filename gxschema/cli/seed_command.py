@@ -15,7 +15,6 @@ from gxschema.errors import ConfigError
 if TYPE_CHECKING:
     from gxschema.seeding import SeedReport
 
-ENVIRONMENTS = ("devnet", "testnet", "mainnet")
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -42,8 +41,9 @@ def run_seed(
     from gxschema import seeding
     from gxschema.migrator import runner_name
 
-    if env not in ENVIRONMENTS:
-        raise ConfigError(f"unknown environment {env!r} (choose one of {', '.join(ENVIRONMENTS)})")
+    if env not in seeding.ENVIRONMENTS:
+        choices = ", ".join(seeding.ENVIRONMENTS)
+        raise ConfigError(f"unknown environment {env!r} (choose one of {choices})")
     folder = Path(seeds_dir) if seeds_dir else default_seeds_dir()
     if not folder.is_dir():
         raise ConfigError(f"the seeds directory {folder} does not exist")
@@ -92,10 +92,17 @@ def _print(report: SeedReport, *, env: str, dry_run: bool) -> None:
     lines = []
     for dataset in datasets:
         for item in dataset.get("differing", []) or []:
-            lines.append(
-                f"  kept operator value of {dataset.get('name')} {item.get('key')}: "
-                f"{item.get('database')!r} (file: {item.get('file')!r}); --overwrite resets it"
-            )
+            where = f"{dataset.get('name')} {item.get('key')} {item.get('column', '')}".strip()
+            if item.get("action") == "reset":
+                lines.append(
+                    f"  reset {where} to the file's {item.get('file')!r} "
+                    f"(was {item.get('database')!r})"
+                )
+            else:
+                lines.append(
+                    f"  kept the operator's value of {where}: {item.get('database')!r} "
+                    f"(file: {item.get('file')!r}); --overwrite resets it"
+                )
     verdict = (
         "nothing to change"
         if not report.changed
