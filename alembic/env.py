@@ -16,10 +16,10 @@ from __future__ import annotations
 from logging.config import fileConfig
 from typing import Any
 
+from alembic import context
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.pool import NullPool
 
-from alembic import context
 from gxschema import locking
 from gxschema.models import metadata
 from gxschema.settings import load_settings

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from alembic import command
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from alembic import command
 from gxschema import __version__, locking
 from gxschema.alembic_config import make_config
 from gxschema.errors import ConfigError, OperationError
@@ -327,6 +327,7 @@ def migrate(
             connection.commit()
             result.applied = _applied_between(from_rev, result.to_revision, direction)
             result.duration_ms = int((time.monotonic() - clock) * 1000)
+            _record_pending_adoption(connection)
             _finish_run(
                 connection,
                 run_id=run_id,
@@ -354,6 +355,15 @@ def check_role_settings() -> None:
             raise ConfigError(
                 f"{variable} must be a lowercase SQL identifier (letters, digits, _), not {value!r}"
             )
+
+
+def _record_pending_adoption(connection: Connection) -> None:
+    from gxschema import adopt
+
+    if connection.in_transaction():
+        connection.rollback()
+    if current_revision(connection) is not None:
+        adopt.record_pending(connection)
 
 
 def _resolve(target: str) -> str:

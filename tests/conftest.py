@@ -185,6 +185,7 @@ def empty_database(pg_server: Server) -> Iterator[str]:
 def head_template(pg_server: Server) -> Iterator[str]:
     """A database migrated to head once per session, copied by `head_database`."""
     from alembic import command
+
     from gxschema.alembic_config import make_config
 
     name = pg_server.create_database()

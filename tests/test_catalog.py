@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from alembic import command
 from sqlalchemy import text
 
-from alembic import command
 from gxschema import catalog
 from gxschema.alembic_config import head_revision, make_config
 from gxschema.models import metadata

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.script import ScriptDirectory
 from pytest_alembic import Config as PytestAlembicConfig
 from pytest_alembic.tests import (  # the built-in tests, collected here (see pyproject)
@@ -21,7 +22,6 @@ from pytest_alembic.tests import (  # the built-in tests, collected here (see py
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from alembic import command
 from gxschema import catalog
 from gxschema.alembic_config import make_config, script_location
 

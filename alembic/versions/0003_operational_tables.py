@@ -13,9 +13,8 @@ succeeded, failed; BackupRecord.status: running, succeeded, failed, pruned).
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
-
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0003"
 down_revision: str | None = "0002"

@@ -148,6 +148,25 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @handle_errors
+    def adopt(wait: WaitSeconds = 30.0) -> None:
+        """Record the revision of a database made by Prisma (compares, never changes data)."""
+        from gxschema import adopt as adopt_module
+
+        settings, _source = settings_or_embedded()
+        engine = connect(settings, wait_seconds=wait)
+        try:
+            result = adopt_module.adopt(engine)
+        finally:
+            engine.dispose()
+        Output.current().result(
+            result.as_dict(),
+            f"adopted at revision {result.revision}: its {result.tables} tables match that "
+            "revision exactly; run gxschema migrate to bring it to head"
+            + ("" if result.recorded else " (the run is recorded once SchemaMigrationRun exists)"),
+        )
+
+    @app.command()
+    @handle_errors
     def verify(wait: WaitSeconds = 10.0) -> None:
         """Compare the live database with the models; exit 1 on any difference."""
         settings, _source = settings_or_embedded()
@@ -232,6 +251,7 @@ def _offline_sql(revision: str, options: migrator.MigrationOptions) -> None:
     import sys
 
     from alembic import command
+
     from gxschema.alembic_config import make_config
 
     buffer = io.StringIO()
