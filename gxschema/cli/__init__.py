@@ -15,8 +15,11 @@ import typer
 from gxschema import __version__
 from gxschema.cli import (
     backup_commands,
+    config_commands,
     deploy_command,
     dev_commands,
+    docs_command,
+    fake_command,
     schema_commands,
     seed_command,
 )
@@ -64,6 +67,9 @@ seed_command.register(app)
 dev_commands.register(app)
 backup_commands.register(app)
 deploy_command.register(app)
+config_commands.register(app)
+fake_command.register(app)
+docs_command.register(app)
 
 
 def main() -> None:
