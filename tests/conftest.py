@@ -79,13 +79,18 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 _server_host, _, _server_port = os.environ.get("GXSCHEMA_TEST_PG", "127.0.0.1:5432").partition(":")
+# pytest-postgresql makes a template database of this name: unique per session, so two
+# sessions (or xdist workers) sharing one server never collide.
+_TEMPLATE_NAME = f"gxschema_tmpl_{uuid.uuid4().hex[:10]}"
 postgresql_server_noproc = factories.postgresql_noproc(
+    dbname=_TEMPLATE_NAME,
     host=_server_host,
     port=int(_server_port or 5432),
     user=os.environ.get("GXSCHEMA_TEST_PG_USER", "postgres"),
     password=os.environ.get("GXSCHEMA_TEST_PG_PASSWORD"),
 )
 postgresql_local_proc = factories.postgresql_proc(
+    dbname=_TEMPLATE_NAME,
     executable=str(Path(_pg_bindir() or "/usr/bin") / "pg_ctl"),
     port=None,
 )
