@@ -50,6 +50,7 @@ def test_newest_catalog_snapshot_is_the_models() -> None:
     assert catalog.for_revision("0001") == BASELINE
     assert catalog.for_revision("0003") == SPEC
     assert catalog.for_revision("0004") == SPEC  # roles and grants: no catalog change
+    assert catalog.for_revision("0005") == SPEC  # comments: no catalog change
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ def _scalar(engine, sql: str):
 def test_migrate_from_empty_records_the_run(empty_database, env_for, engine_for) -> None:
     ran = gxschema("migrate", env=env_for(empty_database, HOSTNAME="job-pod-1"))
     assert ran.code == 0, ran.output
-    assert "base -> 0004 (0001, 0002, 0003, 0004)" in ran.stdout
+    assert "base -> 0005 (0001, 0002, 0003, 0004, 0005)" in ran.stdout
     engine = engine_for(empty_database)
     with engine.connect() as connection:
         runs = connection.execute(
@@ -42,7 +42,7 @@ def test_migrate_from_empty_records_the_run(empty_database, env_for, engine_for)
     from_rev, to_rev, direction, status, runner, version, duration, finished = runs[0]
     assert (from_rev, to_rev, direction, status, runner) == (
         None,
-        "0004",
+        "0005",
         "upgrade",
         "succeeded",
         "job-pod-1",
@@ -53,7 +53,7 @@ def test_migrate_from_empty_records_the_run(empty_database, env_for, engine_for)
 def test_second_migrate_does_nothing(head_database, env_for, engine_for) -> None:
     ran = gxschema("migrate", env=env_for(head_database))
     assert ran.code == 0
-    assert "already at 0004: nothing to do" in ran.stdout
+    assert "already at 0005: nothing to do" in ran.stdout
     assert _scalar(engine_for(head_database), 'SELECT count(*) FROM "SchemaMigrationRun"') == 0
 
 
@@ -62,19 +62,19 @@ def test_status_json_and_check(head_database, env_for) -> None:
     ran = gxschema("--json", "status", env=env)
     assert ran.code == 0, ran.output
     report = json.loads(ran.stdout)
-    assert report["current_revision"] == "0004" and report["head_revision"] == "0004"
+    assert report["current_revision"] == "0005" and report["head_revision"] == "0005"
     assert report["pending_revisions"] == [] and report["at_head"] is True
     assert gxschema("downgrade", "0002", env=env).code == 0
     checked = gxschema("status", "--check", env=env)
     assert checked.code == 1
-    assert "2 revision(s) pending: 0003, 0004" in checked.stderr
+    assert "3 revision(s) pending: 0003, 0004, 0005" in checked.stderr
     assert gxschema("status", env=env).code == 0  # without --check, only informs
 
 
 def test_verify_passes_at_head(head_database, env_for) -> None:
     ran = gxschema("verify", env=env_for(head_database))
     assert ran.code == 0, ran.output
-    assert "matches the models (revision 0004)" in ran.stdout
+    assert "matches the models (revision 0005)" in ran.stdout
 
 
 def test_verify_catches_dropped_index_added_column_missing_enum_value(
@@ -118,7 +118,7 @@ def test_migrate_refuses_an_unknown_revision(head_database, env_for, engine_for)
         connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
     ran = gxschema("migrate", env=env_for(head_database))
     assert ran.code == 1
-    assert "'0099'" in ran.stderr and "head '0004'" in ran.stderr
+    assert "'0099'" in ran.stderr and "head '0005'" in ran.stderr
     assert "Traceback" not in ran.output
     down = gxschema("downgrade", "0001", env=env_for(head_database))
     assert down.code == 1 and "'0099'" in down.stderr
@@ -128,7 +128,7 @@ def test_migrate_refuses_an_unknown_revision(head_database, env_for, engine_for)
 def test_unknown_target_revision_is_bad_input(head_database, env_for) -> None:
     ran = gxschema("migrate", "0042", env=env_for(head_database))
     assert ran.code == 2
-    assert "unknown revision '0042' (known revisions: 0001, 0002, 0003, 0004)" in ran.stderr
+    assert "unknown revision '0042' (known revisions: 0001, 0002, 0003, 0004, 0005)" in ran.stderr
 
 
 def test_blocked_migration_gives_up_naming_the_blocker_then_succeeds(
@@ -158,7 +158,7 @@ def test_blocked_migration_gives_up_naming_the_blocker_then_succeeds(
         blocker.close()
     rerun = gxschema("migrate", env=env)
     assert rerun.code == 0, rerun.output
-    assert _scalar(engine_for(empty_database), "SELECT version_num FROM alembic_version") == "0004"
+    assert _scalar(engine_for(empty_database), "SELECT version_num FROM alembic_version") == "0005"
 
 
 def _libpq(pg_server, database: str) -> dict[str, object]:
@@ -210,4 +210,4 @@ def test_offline_sql_from_the_cli(tmp_path) -> None:
     ran = gxschema("migrate", "--sql", env=clean_env())
     assert ran.code == 0, ran.output
     assert ran.stdout.startswith("SET lock_timeout = '5s';")
-    assert ran.stdout.count("COMMIT;") == 4
+    assert ran.stdout.count("COMMIT;") == 5  # one per revision

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from gxschema import catalog
 from gxschema.alembic_config import make_config, script_location
+from gxschema.models import metadata
 
 from .conftest import FIXTURES, ROOT
 
@@ -85,17 +86,17 @@ def _owned_objects(engine) -> tuple[list[str], list[str]]:
     return list(tables), list(enums)
 
 
-def test_history_is_linear_with_three_revisions() -> None:
+def test_history_is_linear() -> None:
     scripts = ScriptDirectory.from_config(make_config())
-    assert scripts.get_heads() == ["0004"]
+    assert scripts.get_heads() == ["0005"]
     chain = [rev.revision for rev in scripts.walk_revisions("base", "heads")]
-    assert chain == ["0004", "0003", "0002", "0001"]
+    assert chain == ["0005", "0004", "0003", "0002", "0001"]
 
 
 def test_round_trip_base_head_base_head(empty_database, engine_for) -> None:
     engine = engine_for(empty_database)
     _run(engine, command.upgrade, "head")
-    assert _revision(engine) == "0004"
+    assert _revision(engine) == "0005"
     _run(engine, command.downgrade, "base")
     assert _revision(engine) is None
     assert _owned_objects(engine) == ([], [])
@@ -106,7 +107,7 @@ def test_round_trip_base_head_base_head(empty_database, engine_for) -> None:
 
 def test_each_step_down_and_up_again(empty_database, engine_for) -> None:
     engine = engine_for(empty_database)
-    for target in ("0001", "0002", "0003", "0004"):
+    for target in ("0001", "0002", "0003", "0004", "0005"):
         _run(engine, command.upgrade, target)
         expected = catalog.for_revision(target)
         _run(engine, command.downgrade, "-1")
@@ -129,6 +130,67 @@ def test_alembic_check_notices_drift(head_database, engine_for) -> None:
         _run(engine, command.check)
 
 
+Comments = dict[str, tuple[str | None, dict[str, str | None]]]
+
+_COMMENTS_SQL = """
+SELECT c.relname AS table_name, obj_description(c.oid, 'pg_class') AS table_comment,
+       a.attname AS column_name, col_description(c.oid, a.attnum) AS column_comment
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname = ANY(:tables)
+ORDER BY c.relname, a.attnum
+"""
+
+
+def _model_comments() -> Comments:
+    return {
+        table.name: (table.comment, {column.name: column.comment for column in table.columns})
+        for table in metadata.tables.values()
+    }
+
+
+def _live_comments(engine) -> Comments:
+    """Table and column comments as PostgreSQL reports them (obj_/col_description)."""
+    found: Comments = {}
+    with engine.connect() as connection:
+        rows = connection.execute(text(_COMMENTS_SQL), {"tables": list(metadata.tables)})
+        for row in rows.mappings():
+            entry = found.setdefault(row["table_name"], (row["table_comment"], {}))
+            entry[1][row["column_name"]] = row["column_comment"]
+    return found
+
+
+def test_every_table_and_column_of_the_models_has_a_comment() -> None:
+    for name, (table_comment, columns) in _model_comments().items():
+        assert table_comment, name
+        for column, comment in columns.items():
+            assert comment, f"{name}.{column}"
+            # 0005 writes them as SQL literals: a % would be doubled in --sql output.
+            assert "%" not in comment and comment.isascii(), f"{name}.{column}"
+
+
+def test_comments_in_the_database_are_the_models_comments(head_database, engine_for) -> None:
+    # alembic check compares them too; this names the first table or column that differs.
+    live, models = _live_comments(engine_for(head_database)), _model_comments()
+    assert live.keys() == models.keys()
+    for name, (table_comment, columns) in models.items():
+        assert live[name][0] == table_comment, name
+        assert live[name][1] == columns, name
+
+
+def test_downgrade_of_0005_removes_every_comment(head_database, engine_for) -> None:
+    engine = engine_for(head_database)
+    _run(engine, command.downgrade, "0004")
+    for name, (table_comment, columns) in _live_comments(engine).items():
+        assert table_comment is None, name
+        assert set(columns.values()) == {None}, name
+    with engine.connect() as connection:
+        assert catalog.diff(catalog.for_revision("0004"), catalog.from_database(connection)) == []
+    _run(engine, command.upgrade, "head")
+    assert _live_comments(engine) == _model_comments()
+
+
 def test_downgrade_of_command_types_refuses_while_rows_use_them(head_database, engine_for) -> None:
     engine = engine_for(head_database)
     with engine.begin() as connection:
@@ -141,7 +203,8 @@ def test_downgrade_of_command_types_refuses_while_rows_use_them(head_database, e
         )
     with pytest.raises(DBAPIError, match="1 OutboxCommand rows use command types"):
         _run(engine, command.downgrade, "0001")
-    # 0004's and 0003's downgrades committed on their own; 0002's was refused and rolled back whole.
+    # 0005's, 0004's and 0003's downgrades committed on their own; 0002's was refused and
+    # rolled back whole.
     assert _revision(engine) == "0002"
     with engine.connect() as connection:
         live = catalog.from_database(connection)
@@ -185,10 +248,10 @@ def test_concurrent_upgrades_apply_each_revision_once(
     assert [process.returncode for process in processes] == [0, 0, 0], outputs
     # Each revision ran exactly once across the three processes.
     log = "".join(stderr for _stdout, stderr in outputs)
-    for step in ("-> 0001,", "0001 -> 0002,", "0002 -> 0003,", "0003 -> 0004,"):
+    for step in ("-> 0001,", "0001 -> 0002,", "0002 -> 0003,", "0003 -> 0004,", "0004 -> 0005,"):
         assert log.count(step) == 1, log
     engine = engine_for(empty_database)
-    assert _revision(engine) == "0004"
+    assert _revision(engine) == "0005"
     with engine.connect() as connection:
         assert catalog.diff(SPEC, catalog.from_database(connection)) == []
 
@@ -211,9 +274,9 @@ def test_alembic_cli_from_repository_root_uses_package_settings(
     env = pg_server.env(empty_database)
     result = _alembic_cli("upgrade", "head", env={**env, "DATABASE_URL": ""})
     assert result.returncode == 0, result.stderr
-    assert _revision(engine_for(empty_database)) == "0004"
+    assert _revision(engine_for(empty_database)) == "0005"
     current = _alembic_cli("current", env={**env, "DATABASE_URL": ""})
-    assert "0004 (head)" in current.stdout
+    assert "0005 (head)" in current.stdout
 
 
 def test_offline_sql_is_reviewable_and_builds_the_schema(
@@ -224,7 +287,7 @@ def test_offline_sql_is_reviewable_and_builds_the_schema(
     sql = result.stdout
     assert sql.startswith("SET lock_timeout = '5s';")
     assert "SET statement_timeout = '15min';" in sql
-    assert sql.count("BEGIN;") == 4 and sql.count("COMMIT;") == 4  # one per revision
+    assert sql.count("BEGIN;") == 5 and sql.count("COMMIT;") == 5  # one per revision
     assert 'CREATE TABLE "UserProfile"' in sql
     assert "ADD VALUE IF NOT EXISTS 'SUSPEND_USER' BEFORE 'TRANSFER_TOKENS'" in sql
     psql = shutil.which("psql")
@@ -242,6 +305,7 @@ def test_offline_sql_is_reviewable_and_builds_the_schema(
     assert applied.returncode == 0, applied.stderr
     with engine_for(empty_database).connect() as connection:
         assert catalog.diff(SPEC, catalog.from_database(connection)) == []
+    assert _live_comments(engine_for(empty_database)) == _model_comments()
 
 
 def test_revisions_do_not_import_the_live_models() -> None:
@@ -269,15 +333,18 @@ SQUAWK_EXCLUSIONS: dict[str, dict[str, str]] = {
         "prefer-bigint-over-int": "the spec fixes rowCount and durationMs as integer",
     },
     "0004": {},
+    "0005": {},
 }
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005"])
 def test_offline_sql_of_each_revision_passes_squawk(revision: str, tmp_path) -> None:
     squawk = shutil.which("squawk") or str(Path(sys.executable).parent / "squawk")
     if not os.path.exists(squawk):
         pytest.skip("squawk-cli is not installed")
-    previous = {"0001": "base", "0002": "0001", "0003": "0002", "0004": "0003"}[revision]
+    previous = {"0001": "base", "0002": "0001", "0003": "0002", "0004": "0003", "0005": "0004"}[
+        revision
+    ]
     result = _alembic_cli("upgrade", f"{previous}:{revision}", "--sql", env={})
     assert result.returncode == 0, result.stderr
     script = tmp_path / f"{revision}.sql"

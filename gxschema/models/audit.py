@@ -44,24 +44,55 @@ class AuditLog(Base):
             "eventType",
             "timestamp",
         ),
+        {
+            "comment": (
+                "Audited security- and money-relevant events; append-only, "
+                "never updated, each carrying a hash of its content."
+            )
+        },
     )
 
     audit_id: Mapped[UuidPk] = mapped_column("auditId")
     tenant_id: Mapped[TenantId] = mapped_column("tenantId")
-    event_type: Mapped[AuditEventType] = mapped_column("eventType")
-    actor_profile_id: Mapped[str | None] = mapped_column("actorProfileId")
-    target_profile_id: Mapped[str | None] = mapped_column("targetProfileId")
-    resource_type: Mapped[str | None] = mapped_column("resourceType")
-    resource_id: Mapped[str | None] = mapped_column("resourceId")
-    ip_address: Mapped[str | None] = mapped_column("ipAddress")
-    user_agent: Mapped[str | None] = mapped_column("userAgent")
-    device_id: Mapped[str | None] = mapped_column("deviceId")
-    session_id: Mapped[str | None] = mapped_column("sessionId")
-    previous_value: Mapped[Json | None] = mapped_column("previousValue", nullable=True)
-    new_value: Mapped[Json | None] = mapped_column("newValue", nullable=True)
-    event_metadata: Mapped[Json | None] = mapped_column("metadata", nullable=True)
-    event_hash: Mapped[str] = mapped_column("eventHash")
+    event_type: Mapped[AuditEventType] = mapped_column("eventType", comment="What happened.")
+    actor_profile_id: Mapped[str | None] = mapped_column(
+        "actorProfileId",
+        comment=(
+            "Profile that acted; NULL for the system (not a foreign key: "
+            "the log outlives profiles)."
+        ),
+    )
+    target_profile_id: Mapped[str | None] = mapped_column(
+        "targetProfileId", comment="Profile acted upon, if any (not a foreign key)."
+    )
+    resource_type: Mapped[str | None] = mapped_column(
+        "resourceType", comment="Kind of the resource concerned (Wallet, Transaction, ...)."
+    )
+    resource_id: Mapped[str | None] = mapped_column("resourceId", comment="Id of that resource.")
+    ip_address: Mapped[str | None] = mapped_column("ipAddress", comment="IP address of the actor.")
+    user_agent: Mapped[str | None] = mapped_column(
+        "userAgent", comment="User agent of the actor's client."
+    )
+    device_id: Mapped[str | None] = mapped_column("deviceId", comment="Device of the actor.")
+    session_id: Mapped[str | None] = mapped_column(
+        "sessionId", comment="Session of the actor (UserSession.sessionId, not a foreign key)."
+    )
+    previous_value: Mapped[Json | None] = mapped_column(
+        "previousValue", nullable=True, comment="The resource before the event, as JSON."
+    )
+    new_value: Mapped[Json | None] = mapped_column(
+        "newValue", nullable=True, comment="The resource after the event, as JSON."
+    )
+    event_metadata: Mapped[Json | None] = mapped_column(
+        "metadata",
+        nullable=True,
+        comment="Further detail as JSON (mapped as event_metadata in Python).",
+    )
+    event_hash: Mapped[str] = mapped_column(
+        "eventHash", comment="Hash of the event's content, to detect tampering."
+    )
     timestamp: Mapped[datetime] = mapped_column(
         "timestamp",
         server_default=default("CURRENT_TIMESTAMP"),
+        comment="When the event happened.",
     )

@@ -102,24 +102,64 @@ class Base(DeclarativeBase):
 # Reusable column types. Each is used as `Mapped[T]` together with
 # `mapped_column("camelCaseName", ...)`, which adds the column's own name.
 
-UuidPk = Annotated[str, mapped_column(Text, primary_key=True, default=new_uuid)]
+UuidPk = Annotated[
+    str,
+    mapped_column(
+        Text,
+        primary_key=True,
+        default=new_uuid,
+        comment="Primary key: a UUID the application generates (Prisma uuid()); no server default.",
+    ),
+]
 """A text primary key the application fills with a UUID (Prisma `uuid()`)."""
 
-CuidPk = Annotated[str, mapped_column(Text, primary_key=True, default=cuid)]
+CuidPk = Annotated[
+    str,
+    mapped_column(
+        Text,
+        primary_key=True,
+        default=cuid,
+        comment="Primary key: a CUID the application generates (Prisma cuid()); no server default.",
+    ),
+]
 """A text primary key the application fills with a CUID (Prisma `cuid()`)."""
 
-TenantId = Annotated[str, mapped_column(Text)]
+TenantId = Annotated[
+    str,
+    mapped_column(Text, comment="Tenant the row belongs to; every service query filters on it."),
+]
 """The tenant a row belongs to; every service query filters on it."""
 
-GlobalTenantId = Annotated[str, mapped_column(Text, server_default=text("'global'::text"))]
+GlobalTenantId = Annotated[
+    str,
+    mapped_column(
+        Text,
+        server_default=text("'global'::text"),
+        comment="Tenant the row belongs to; 'global' (the default) for platform-wide rows.",
+    ),
+]
 """A tenant id that defaults to the platform-wide tenant `global`."""
 
 CreatedAt = Annotated[
-    datetime, mapped_column(TIMESTAMP_TZ, server_default=text("CURRENT_TIMESTAMP"))
+    datetime,
+    mapped_column(
+        TIMESTAMP_TZ,
+        server_default=text("CURRENT_TIMESTAMP"),
+        comment="When the row was inserted (set by the database).",
+    ),
 ]
 """Set by the database when the row is inserted."""
 
-UpdatedAt = Annotated[datetime, mapped_column(TIMESTAMP_TZ, default=utcnow, onupdate=utcnow)]
+UpdatedAt = Annotated[
+    datetime,
+    mapped_column(
+        TIMESTAMP_TZ,
+        default=utcnow,
+        onupdate=utcnow,
+        comment="When the row was last written: set by the application on every insert and "
+        "update (Prisma @updatedAt); no server default.",
+    ),
+]
 """Set by the application on every insert and update (Prisma `@updatedAt`); no server default."""
 
 CountryCode = Annotated[str, mapped_column(CHAR(2))]

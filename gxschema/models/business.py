@@ -26,6 +26,13 @@ class BusinessAccount(Base):
         Index("BusinessAccount_walletId_key", "walletId", unique=True),
         Index("BusinessAccount_tenantId_orgProfileId_key", "tenantId", "orgProfileId", unique=True),
         Index("BusinessAccount_tenantId_idx", "tenantId"),
+        {
+            "comment": (
+                "An organisation's account, backed by one wallet, whose "
+                "transactions need signatory approvals; one per tenant and "
+                "organisation."
+            )
+        },
     )
 
     business_account_id: Mapped[UuidPk] = mapped_column("businessAccountId")
@@ -38,6 +45,7 @@ class BusinessAccount(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The organisation that owns the account.",
     )
     wallet_id: Mapped[str] = mapped_column(
         "walletId",
@@ -47,10 +55,15 @@ class BusinessAccount(Base):
             ondelete="RESTRICT",
             onupdate="CASCADE",
         ),
+        comment=(
+            "The wallet holding the account's funds; unique, and the wallet "
+            "cannot be deleted while the account exists."
+        ),
     )
     default_required_approvals: Mapped[int] = mapped_column(
         "defaultRequiredApprovals",
         server_default=default("1"),
+        comment="Approvals a transaction needs when no SignatoryRule matches.",
     )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
     updated_at: Mapped[UpdatedAt] = mapped_column("updatedAt")
@@ -89,6 +102,12 @@ class BusinessSignatory(Base):
         ),
         Index("BusinessSignatory_tenantId_profileId_idx", "tenantId", "profileId"),
         Index("BusinessSignatory_tenantId_businessAccountId_idx", "tenantId", "businessAccountId"),
+        {
+            "comment": (
+                "People who may initiate or approve transactions of a business "
+                "account; one row per tenant, account and person."
+            )
+        },
     )
 
     signatory_id: Mapped[UuidPk] = mapped_column("signatoryId")
@@ -101,6 +120,7 @@ class BusinessSignatory(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The business account.",
     )
     profile_id: Mapped[str] = mapped_column(
         "profileId",
@@ -110,23 +130,36 @@ class BusinessSignatory(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The signatory.",
     )
-    role: Mapped[SignatoryRole] = mapped_column("role")
+    role: Mapped[SignatoryRole] = mapped_column(
+        "role", comment="The signatory's role on the account."
+    )
     can_initiate_transactions: Mapped[bool] = mapped_column(
         "canInitiateTransactions",
         server_default=default("false"),
+        comment="Whether the signatory may start transactions.",
     )
     can_approve_transactions: Mapped[bool] = mapped_column(
         "canApproveTransactions",
         server_default=default("false"),
+        comment="Whether the signatory may vote on approvals.",
     )
-    max_transaction_limit: Mapped[Amount | None] = mapped_column("maxTransactionLimit")
+    max_transaction_limit: Mapped[Amount | None] = mapped_column(
+        "maxTransactionLimit",
+        comment="Largest amount, in GX Coin, the signatory may initiate; NULL for no limit.",
+    )
     invited_at: Mapped[datetime] = mapped_column(
         "invitedAt",
         server_default=default("CURRENT_TIMESTAMP"),
+        comment="When the signatory was invited.",
     )
-    confirmed_at: Mapped[datetime | None] = mapped_column("confirmedAt")
-    revoked_at: Mapped[datetime | None] = mapped_column("revokedAt")
+    confirmed_at: Mapped[datetime | None] = mapped_column(
+        "confirmedAt", comment="When the invitee accepted."
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(
+        "revokedAt", comment="When the signatory was revoked; NULL while active."
+    )
 
     business_account: Mapped[BusinessAccount] = relationship(back_populates="signatories")
     profile: Mapped[UserProfile] = relationship(back_populates="signatory_roles")
@@ -145,6 +178,12 @@ class SignatoryRule(Base):
         PrimaryKeyConstraint("ruleId", name="SignatoryRule_pkey"),
         Index("SignatoryRule_tenantId_businessAccountId_idx", "tenantId", "businessAccountId"),
         Index("SignatoryRule_tenantId_isActive_idx", "tenantId", "isActive"),
+        {
+            "comment": (
+                "Approval rules of a business account: how many approvals a "
+                "transaction needs, by amount range and transaction type."
+            )
+        },
     )
 
     rule_id: Mapped[UuidPk] = mapped_column("ruleId")
@@ -157,13 +196,26 @@ class SignatoryRule(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The business account.",
     )
-    min_amount: Mapped[Amount | None] = mapped_column("minAmount")
-    max_amount: Mapped[Amount | None] = mapped_column("maxAmount")
-    required_approvals: Mapped[int] = mapped_column("requiredApprovals")
-    transaction_type: Mapped[OffChainTxType | None] = mapped_column("transactionType")
-    daily_limit: Mapped[Amount | None] = mapped_column("dailyLimit")
-    is_active: Mapped[bool] = mapped_column("isActive", server_default=default("true"))
+    min_amount: Mapped[Amount | None] = mapped_column(
+        "minAmount", comment="Lower bound of the amount range, in GX Coin; NULL for none."
+    )
+    max_amount: Mapped[Amount | None] = mapped_column(
+        "maxAmount", comment="Upper bound of the amount range, in GX Coin; NULL for none."
+    )
+    required_approvals: Mapped[int] = mapped_column(
+        "requiredApprovals", comment="Approvals a matching transaction needs."
+    )
+    transaction_type: Mapped[OffChainTxType | None] = mapped_column(
+        "transactionType", comment="Transaction type the rule applies to; NULL for every type."
+    )
+    daily_limit: Mapped[Amount | None] = mapped_column(
+        "dailyLimit", comment="Total the account may move per day under this rule, in GX Coin."
+    )
+    is_active: Mapped[bool] = mapped_column(
+        "isActive", server_default=default("true"), comment="Whether the rule is in force."
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
     updated_at: Mapped[UpdatedAt] = mapped_column("updatedAt")
 
@@ -189,6 +241,13 @@ class TransactionApproval(Base):
             "status",
         ),
         Index("TransactionApproval_status_expiresAt_idx", "status", "expiresAt"),
+        {
+            "comment": (
+                "Business transactions waiting for signatory approvals; each "
+                "holds back one outbox command until enough votes arrive or it "
+                "expires."
+            )
+        },
     )
 
     approval_id: Mapped[UuidPk] = mapped_column("approvalId")
@@ -201,6 +260,7 @@ class TransactionApproval(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The business account.",
     )
     outbox_command_id: Mapped[str] = mapped_column(
         "outboxCommandId",
@@ -210,17 +270,24 @@ class TransactionApproval(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The command submitted once approved; unique per tenant.",
     )
-    required_approvals: Mapped[int] = mapped_column("requiredApprovals")
+    required_approvals: Mapped[int] = mapped_column(
+        "requiredApprovals", comment="Approving votes needed before the command is submitted."
+    )
     received_approvals: Mapped[int] = mapped_column(
         "receivedApprovals",
         server_default=default("0"),
+        comment="Approving votes so far.",
     )
     status: Mapped[ApprovalStatus] = mapped_column(
         "status",
         server_default=default("'PENDING'::\"ApprovalStatus\""),
+        comment="State of the request.",
     )
-    expires_at: Mapped[datetime] = mapped_column("expiresAt")
+    expires_at: Mapped[datetime] = mapped_column(
+        "expiresAt", comment="When an unfinished request expires."
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
     updated_at: Mapped[UpdatedAt] = mapped_column("updatedAt")
 
@@ -247,6 +314,12 @@ class ApprovalVote(Base):
             unique=True,
         ),
         Index("ApprovalVote_tenantId_signatoryId_idx", "tenantId", "signatoryId"),
+        {
+            "comment": (
+                "One signatory's vote on a transaction approval; one per "
+                "tenant, approval and signatory."
+            )
+        },
     )
 
     vote_id: Mapped[UuidPk] = mapped_column("voteId")
@@ -259,6 +332,7 @@ class ApprovalVote(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The approval voted on.",
     )
     signatory_id: Mapped[str] = mapped_column(
         "signatoryId",
@@ -268,12 +342,14 @@ class ApprovalVote(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The signatory who voted.",
     )
-    approved: Mapped[bool] = mapped_column("approved")
-    remarks: Mapped[str | None] = mapped_column("remarks")
+    approved: Mapped[bool] = mapped_column("approved", comment="true to approve, false to reject.")
+    remarks: Mapped[str | None] = mapped_column("remarks", comment="The signatory's comment.")
     voted_at: Mapped[datetime] = mapped_column(
         "votedAt",
         server_default=default("CURRENT_TIMESTAMP"),
+        comment="When the vote was cast.",
     )
 
     approval: Mapped[TransactionApproval] = relationship(back_populates="votes")

@@ -49,17 +49,40 @@ class UserProfile(Base):
         ),
         Index("UserProfile_biometricHash_idx", "biometricHash"),
         Index("UserProfile_tenantId_status_createdAt_idx", "tenantId", "status", "createdAt"),
+        {
+            "comment": (
+                "People registered with the protocol; the root of most per-user "
+                "data (wallets, KYC, sessions, relationships). Soft-deleted "
+                "through deletedAt."
+            )
+        },
     )
 
     profile_id: Mapped[UuidPk] = mapped_column("profileId")
     tenant_id: Mapped[TenantId] = mapped_column("tenantId")
-    first_name: Mapped[str] = mapped_column("firstName")
-    last_name: Mapped[str] = mapped_column("lastName")
-    email: Mapped[str | None] = mapped_column("email")
-    phone_num: Mapped[str | None] = mapped_column("phoneNum")
-    identity_num: Mapped[str | None] = mapped_column("identityNum")
-    biometric_hash: Mapped[str] = mapped_column("biometricHash")
-    password_hash: Mapped[str] = mapped_column("passwordHash")
+    first_name: Mapped[str] = mapped_column("firstName", comment="Given name.")
+    last_name: Mapped[str] = mapped_column("lastName", comment="Family name.")
+    email: Mapped[str | None] = mapped_column(
+        "email", comment="Email address; unique across all tenants when set."
+    )
+    phone_num: Mapped[str | None] = mapped_column(
+        "phoneNum",
+        comment="Phone number in international format; unique across all tenants when set.",
+    )
+    identity_num: Mapped[str | None] = mapped_column(
+        "identityNum", comment="National identity document number, as entered."
+    )
+    biometric_hash: Mapped[str] = mapped_column(
+        "biometricHash",
+        comment=(
+            "Hash of the person's biometric template; unique, so one person "
+            "registers once. Indexed twice (see docs/schema-notes.md)."
+        ),
+    )
+    password_hash: Mapped[str] = mapped_column(
+        "passwordHash",
+        comment="Salted hash of the password; the password itself is never stored.",
+    )
     nationality_country_code: Mapped[CountryCode | None] = mapped_column(
         "nationalityCountryCode",
         ForeignKey(
@@ -68,12 +91,16 @@ class UserProfile(Base):
             ondelete="SET NULL",
             onupdate="CASCADE",
         ),
+        comment="Nationality; set to NULL if the country is deleted.",
     )
     status: Mapped[UserProfileStatus] = mapped_column(
         "status",
         server_default=default("'PENDING_VERIFICATION'::\"UserProfileStatus\""),
+        comment="Verification state; new profiles start PENDING_VERIFICATION.",
     )
-    deleted_at: Mapped[datetime | None] = mapped_column("deletedAt")
+    deleted_at: Mapped[datetime | None] = mapped_column(
+        "deletedAt", comment="When the profile was soft-deleted; NULL while it is live."
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
     updated_at: Mapped[UpdatedAt] = mapped_column("updatedAt")
 
@@ -166,12 +193,21 @@ class OrganizationProfile(Base):
         PrimaryKeyConstraint("orgProfileId", name="OrganizationProfile_pkey"),
         Index("OrganizationProfile_tenantId_status_idx", "tenantId", "status"),
         Index("OrganizationProfile_tenantId_deletedAt_idx", "tenantId", "deletedAt"),
+        {
+            "comment": (
+                "Registered organisations (companies, NGOs, government bodies) "
+                "that people belong to and that hold business accounts. "
+                "Soft-deleted through deletedAt."
+            )
+        },
     )
 
     org_profile_id: Mapped[UuidPk] = mapped_column("orgProfileId")
     tenant_id: Mapped[TenantId] = mapped_column("tenantId")
-    legal_name: Mapped[str] = mapped_column("legalName")
-    registration_number: Mapped[str | None] = mapped_column("registrationNumber")
+    legal_name: Mapped[str] = mapped_column("legalName", comment="Registered legal name.")
+    registration_number: Mapped[str | None] = mapped_column(
+        "registrationNumber", comment="Company or registry number in its jurisdiction."
+    )
     jurisdiction_country_code: Mapped[CountryCode] = mapped_column(
         "jurisdictionCountryCode",
         ForeignKey(
@@ -180,13 +216,17 @@ class OrganizationProfile(Base):
             ondelete="RESTRICT",
             onupdate="CASCADE",
         ),
+        comment="Country the organisation is registered in.",
     )
-    address: Mapped[str | None] = mapped_column("address")
+    address: Mapped[str | None] = mapped_column("address", comment="Registered address, free text.")
     status: Mapped[OrgProfileStatus] = mapped_column(
         "status",
         server_default=default("'PENDING_VERIFICATION'::\"OrgProfileStatus\""),
+        comment="Verification state; new organisations start PENDING_VERIFICATION.",
     )
-    deleted_at: Mapped[datetime | None] = mapped_column("deletedAt")
+    deleted_at: Mapped[datetime | None] = mapped_column(
+        "deletedAt", comment="When the organisation was soft-deleted; NULL while it is live."
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
     updated_at: Mapped[UpdatedAt] = mapped_column("updatedAt")
 
@@ -219,6 +259,12 @@ class UserOrganizationLink(Base):
         Index("UserOrganizationLink_userProfileId_idx", "userProfileId"),
         Index("UserOrganizationLink_orgProfileId_idx", "orgProfileId"),
         Index("UserOrganizationLink_tenantId_idx", "tenantId"),
+        {
+            "comment": (
+                "Membership of a user in an organisation, with the user's role "
+                "there; one row per tenant, user and organisation."
+            )
+        },
     )
 
     id: Mapped[CuidPk] = mapped_column("id")
@@ -231,6 +277,7 @@ class UserOrganizationLink(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The member.",
     )
     org_profile_id: Mapped[str] = mapped_column(
         "orgProfileId",
@@ -240,11 +287,15 @@ class UserOrganizationLink(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The organisation.",
     )
-    role: Mapped[str] = mapped_column("role")
+    role: Mapped[str] = mapped_column(
+        "role", comment="The member's role in the organisation, free text set by the services."
+    )
     added_at: Mapped[datetime] = mapped_column(
         "addedAt",
         server_default=default("CURRENT_TIMESTAMP"),
+        comment="When the user was added to the organisation.",
     )
 
     user_profile: Mapped[UserProfile] = relationship(back_populates="organization_links")

@@ -24,11 +24,19 @@ class LicensedPartner(Base):
         PrimaryKeyConstraint("partnerId", name="LicensedPartner_pkey"),
         Index("LicensedPartner_tenantId_companyName_key", "tenantId", "companyName", unique=True),
         Index("LicensedPartner_tenantId_status_idx", "tenantId", "status"),
+        {
+            "comment": (
+                "Companies licensed to build on the protocol, each in one "
+                "jurisdiction; unique by name per tenant."
+            )
+        },
     )
 
     partner_id: Mapped[UuidPk] = mapped_column("partnerId")
     tenant_id: Mapped[TenantId] = mapped_column("tenantId")
-    company_name: Mapped[str] = mapped_column("companyName")
+    company_name: Mapped[str] = mapped_column(
+        "companyName", comment="Legal name of the partner; unique per tenant."
+    )
     jurisdiction_country_code: Mapped[CountryCode] = mapped_column(
         "jurisdictionCountryCode",
         ForeignKey(
@@ -37,10 +45,12 @@ class LicensedPartner(Base):
             ondelete="RESTRICT",
             onupdate="CASCADE",
         ),
+        comment="Country the partner is licensed in.",
     )
     status: Mapped[PartnerStatus] = mapped_column(
         "status",
         server_default=default("'PENDING'::\"PartnerStatus\""),
+        comment="State of the partner; new partners start PENDING.",
     )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
 
@@ -70,6 +80,11 @@ class Application(Base):
         PrimaryKeyConstraint("appId", name="Application_pkey"),
         Index("Application_tenantId_appName_key", "tenantId", "appName", unique=True),
         Index("Application_tenantId_partnerId_idx", "tenantId", "partnerId"),
+        {
+            "comment": (
+                "Applications a licensed partner builds on the protocol; unique by name per tenant."
+            )
+        },
     )
 
     app_id: Mapped[UuidPk] = mapped_column("appId")
@@ -82,8 +97,11 @@ class Application(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The partner that owns the application.",
     )
-    app_name: Mapped[str] = mapped_column("appName")
+    app_name: Mapped[str] = mapped_column(
+        "appName", comment="Name of the application; unique per tenant."
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
 
     partner: Mapped[LicensedPartner] = relationship(back_populates="applications")
@@ -102,6 +120,7 @@ class License(Base):
         PrimaryKeyConstraint("licenseId", name="License_pkey"),
         Index("License_tenantId_appId_idx", "tenantId", "appId"),
         Index("License_tenantId_status_idx", "tenantId", "status"),
+        {"comment": "Licenses granted to a partner application, with their type and expiry."},
     )
 
     license_id: Mapped[UuidPk] = mapped_column("licenseId")
@@ -111,13 +130,19 @@ class License(Base):
         ForeignKey(
             "Application.appId", name="License_appId_fkey", ondelete="CASCADE", onupdate="CASCADE"
         ),
+        comment="The licensed application.",
     )
-    license_type: Mapped[str] = mapped_column("licenseType")
+    license_type: Mapped[str] = mapped_column(
+        "licenseType", comment="Kind of license, as the licensing service names it."
+    )
     status: Mapped[LicenseStatus] = mapped_column(
         "status",
         server_default=default("'ACTIVE'::\"LicenseStatus\""),
+        comment="State of the license.",
     )
-    expiry_date: Mapped[datetime | None] = mapped_column("expiryDate")
+    expiry_date: Mapped[datetime | None] = mapped_column(
+        "expiryDate", comment="When the license expires; NULL for no expiry."
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
 
     application: Mapped[Application] = relationship(back_populates="licenses")
@@ -136,6 +161,11 @@ class Credential(Base):
         PrimaryKeyConstraint("credentialId", name="Credential_pkey"),
         Index("Credential_tenantId_clientId_key", "tenantId", "clientId", unique=True),
         Index("Credential_tenantId_licenseId_idx", "tenantId", "licenseId"),
+        {
+            "comment": (
+                "API client credentials of a license; only a hash of the client secret is stored."
+            )
+        },
     )
 
     credential_id: Mapped[UuidPk] = mapped_column("credentialId")
@@ -148,12 +178,18 @@ class Credential(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The license the credential belongs to.",
     )
-    client_id: Mapped[str] = mapped_column("clientId")
-    client_secret_hash: Mapped[str] = mapped_column("clientSecretHash")
+    client_id: Mapped[str] = mapped_column(
+        "clientId", comment="Public client id; unique per tenant."
+    )
+    client_secret_hash: Mapped[str] = mapped_column(
+        "clientSecretHash", comment="Hash of the client secret; the secret itself is never stored."
+    )
     status: Mapped[CredentialStatus] = mapped_column(
         "status",
         server_default=default("'ACTIVE'::\"CredentialStatus\""),
+        comment="Whether the credential may be used.",
     )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
 
@@ -167,6 +203,12 @@ class PartnerGrant(Base):
     __table_args__ = (
         PrimaryKeyConstraint("grantId", name="PartnerGrant_pkey"),
         Index("PartnerGrant_tenantId_partnerId_idx", "tenantId", "partnerId"),
+        {
+            "comment": (
+                "Funds granted to a licensed partner, with the on-chain "
+                "transaction that issued them."
+            )
+        },
     )
 
     grant_id: Mapped[UuidPk] = mapped_column("grantId")
@@ -179,10 +221,15 @@ class PartnerGrant(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The partner funded.",
     )
-    amount: Mapped[Amount] = mapped_column("amount")
-    purpose: Mapped[str | None] = mapped_column("purpose")
-    issuance_timestamp: Mapped[datetime | None] = mapped_column("issuanceTimestamp")
-    on_chain_tx_id: Mapped[str | None] = mapped_column("onChainTxId")
+    amount: Mapped[Amount] = mapped_column("amount", comment="Amount granted, in GX Coin.")
+    purpose: Mapped[str | None] = mapped_column("purpose", comment="What the grant is for.")
+    issuance_timestamp: Mapped[datetime | None] = mapped_column(
+        "issuanceTimestamp", comment="When the grant was issued on chain."
+    )
+    on_chain_tx_id: Mapped[str | None] = mapped_column(
+        "onChainTxId", comment="Fabric transaction that issued the grant."
+    )
 
     partner: Mapped[LicensedPartner] = relationship(back_populates="grants")

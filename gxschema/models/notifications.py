@@ -30,6 +30,12 @@ class Notification(Base):
         ),
         Index("Notification_expiresAt_idx", "expiresAt"),
         Index("Notification_tenantId_type_status_idx", "tenantId", "type", "status"),
+        {
+            "comment": (
+                "In-app notifications to a profile, with their read state and "
+                "the channels that delivered them; expire at expiresAt."
+            )
+        },
     )
 
     notification_id: Mapped[UuidPk] = mapped_column("notificationId")
@@ -42,26 +48,57 @@ class Notification(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The profile notified.",
     )
-    type: Mapped[NotificationType] = mapped_column("type")
-    title: Mapped[str] = mapped_column("title")
-    message: Mapped[str] = mapped_column("message")
-    action_url: Mapped[str | None] = mapped_column("actionUrl")
-    action_required: Mapped[bool] = mapped_column("actionRequired", server_default=default("false"))
-    action_resource_type: Mapped[str | None] = mapped_column("actionResourceType")
-    action_resource_id: Mapped[str | None] = mapped_column("actionResourceId")
+    type: Mapped[NotificationType] = mapped_column(
+        "type", comment="What the notification is about."
+    )
+    title: Mapped[str] = mapped_column("title", comment="Short title shown to the user.")
+    message: Mapped[str] = mapped_column("message", comment="Body text shown to the user.")
+    action_url: Mapped[str | None] = mapped_column(
+        "actionUrl", comment="Deep link of the action the notification offers."
+    )
+    action_required: Mapped[bool] = mapped_column(
+        "actionRequired",
+        server_default=default("false"),
+        comment="Whether the user must act (approve, confirm, ...).",
+    )
+    action_resource_type: Mapped[str | None] = mapped_column(
+        "actionResourceType",
+        comment="Kind of the resource the action is about (e.g. TransactionApproval).",
+    )
+    action_resource_id: Mapped[str | None] = mapped_column(
+        "actionResourceId", comment="Id of that resource."
+    )
     status: Mapped[NotificationStatus] = mapped_column(
         "status",
         server_default=default("'UNREAD'::\"NotificationStatus\""),
+        comment="Read state.",
     )
-    read_at: Mapped[datetime | None] = mapped_column("readAt")
-    actioned_at: Mapped[datetime | None] = mapped_column("actionedAt")
-    sent_via_email: Mapped[bool] = mapped_column("sentViaEmail", server_default=default("false"))
-    sent_via_push: Mapped[bool] = mapped_column("sentViaPush", server_default=default("false"))
-    email_sent_at: Mapped[datetime | None] = mapped_column("emailSentAt")
-    push_sent_at: Mapped[datetime | None] = mapped_column("pushSentAt")
+    read_at: Mapped[datetime | None] = mapped_column("readAt", comment="When the user read it.")
+    actioned_at: Mapped[datetime | None] = mapped_column(
+        "actionedAt", comment="When the user acted on it."
+    )
+    sent_via_email: Mapped[bool] = mapped_column(
+        "sentViaEmail",
+        server_default=default("false"),
+        comment="Whether it was also sent by email.",
+    )
+    sent_via_push: Mapped[bool] = mapped_column(
+        "sentViaPush",
+        server_default=default("false"),
+        comment="Whether it was also sent as a push notification.",
+    )
+    email_sent_at: Mapped[datetime | None] = mapped_column(
+        "emailSentAt", comment="When the email was sent."
+    )
+    push_sent_at: Mapped[datetime | None] = mapped_column(
+        "pushSentAt", comment="When the push notification was sent."
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
-    expires_at: Mapped[datetime | None] = mapped_column("expiresAt")
+    expires_at: Mapped[datetime | None] = mapped_column(
+        "expiresAt", comment="When it expires and may be removed; NULL for never."
+    )
 
     recipient: Mapped[UserProfile] = relationship(back_populates="notifications")
 
@@ -78,6 +115,11 @@ class PushToken(Base):
         ),
         Index("PushToken_tenantId_profileId_idx", "tenantId", "profileId"),
         Index("PushToken_tenantId_isActive_idx", "tenantId", "isActive"),
+        {
+            "comment": (
+                "Push-notification tokens of a profile's devices; a token belongs to one profile."
+            )
+        },
     )
 
     token_id: Mapped[UuidPk] = mapped_column("tokenId")
@@ -90,15 +132,25 @@ class PushToken(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The owner.",
     )
-    token: Mapped[str] = mapped_column("token")
-    device_id: Mapped[str | None] = mapped_column("deviceId")
-    platform: Mapped[str] = mapped_column("platform")
-    is_active: Mapped[bool] = mapped_column("isActive", server_default=default("true"))
+    token: Mapped[str] = mapped_column(
+        "token", comment="The token issued by the push service; unique."
+    )
+    device_id: Mapped[str | None] = mapped_column(
+        "deviceId", comment="Id of the device, as the client reports it."
+    )
+    platform: Mapped[str] = mapped_column(
+        "platform", comment="Push platform of the token, as the client names it."
+    )
+    is_active: Mapped[bool] = mapped_column(
+        "isActive", server_default=default("true"), comment="Whether pushes are sent to it."
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
     last_used_at: Mapped[datetime] = mapped_column(
         "lastUsedAt",
         server_default=default("CURRENT_TIMESTAMP"),
+        comment="When a push last used it.",
     )
 
     profile: Mapped[UserProfile] = relationship(back_populates="push_tokens")

@@ -44,17 +44,33 @@ class ApiRateLimit(Base):
         ),
         Index("ApiRateLimit_tenantId_clientId_idx", "tenantId", "clientId"),
         Index("ApiRateLimit_windowEnd_idx", "windowEnd"),
+        {
+            "comment": (
+                "Request counters of the API rate limiter: one row per tenant, "
+                "client, endpoint and fixed time window."
+            )
+        },
     )
 
     rate_limit_id: Mapped[UuidPk] = mapped_column("rateLimitId")
     tenant_id: Mapped[TenantId] = mapped_column("tenantId")
-    client_id: Mapped[str] = mapped_column("clientId")
-    endpoint: Mapped[str] = mapped_column("endpoint")
-    request_count: Mapped[int] = mapped_column("requestCount", server_default=default("0"))
-    window_start: Mapped[datetime] = mapped_column("windowStart")
-    window_end: Mapped[datetime] = mapped_column("windowEnd")
-    max_requests: Mapped[int] = mapped_column("maxRequests")
-    window_minutes: Mapped[int] = mapped_column("windowMinutes")
+    client_id: Mapped[str] = mapped_column(
+        "clientId", comment="Client the requests are counted for."
+    )
+    endpoint: Mapped[str] = mapped_column("endpoint", comment="Endpoint counted.")
+    request_count: Mapped[int] = mapped_column(
+        "requestCount", server_default=default("0"), comment="Requests made in the window so far."
+    )
+    window_start: Mapped[datetime] = mapped_column("windowStart", comment="Start of the window.")
+    window_end: Mapped[datetime] = mapped_column(
+        "windowEnd", comment="End of the window; rows past it may be deleted."
+    )
+    max_requests: Mapped[int] = mapped_column(
+        "maxRequests", comment="Requests allowed in the window (rateLimitMaxRequests)."
+    )
+    window_minutes: Mapped[int] = mapped_column(
+        "windowMinutes", comment="Length of the window in minutes."
+    )
 
 
 class WebhookEndpoint(Base):
@@ -65,6 +81,11 @@ class WebhookEndpoint(Base):
         PrimaryKeyConstraint("webhookId", name="WebhookEndpoint_pkey"),
         Index("WebhookEndpoint_tenantId_partnerId_idx", "tenantId", "partnerId"),
         Index("WebhookEndpoint_tenantId_isActive_idx", "tenantId", "isActive"),
+        {
+            "comment": (
+                "Partners' webhook URLs, the events each subscribes to and its retry policy."
+            )
+        },
     )
 
     webhook_id: Mapped[UuidPk] = mapped_column("webhookId")
@@ -77,16 +98,35 @@ class WebhookEndpoint(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The partner that registered the endpoint.",
     )
-    url: Mapped[str] = mapped_column("url")
-    secret: Mapped[str] = mapped_column("secret")
-    events: Mapped[TextList] = mapped_column("events")
-    is_active: Mapped[bool] = mapped_column("isActive", server_default=default("true"))
-    max_retries: Mapped[int] = mapped_column("maxRetries", server_default=default("3"))
-    retry_delay: Mapped[int] = mapped_column("retryDelay", server_default=default("300"))
-    last_success: Mapped[datetime | None] = mapped_column("lastSuccess")
-    last_failure: Mapped[datetime | None] = mapped_column("lastFailure")
-    failure_count: Mapped[int] = mapped_column("failureCount", server_default=default("0"))
+    url: Mapped[str] = mapped_column("url", comment="URL the events are POSTed to.")
+    secret: Mapped[str] = mapped_column("secret", comment="Secret that signs the deliveries.")
+    events: Mapped[TextList] = mapped_column(
+        "events", comment="Event types the endpoint subscribes to."
+    )
+    is_active: Mapped[bool] = mapped_column(
+        "isActive", server_default=default("true"), comment="Whether events are delivered to it."
+    )
+    max_retries: Mapped[int] = mapped_column(
+        "maxRetries",
+        server_default=default("3"),
+        comment="How many times a failed delivery is retried.",
+    )
+    retry_delay: Mapped[int] = mapped_column(
+        "retryDelay",
+        server_default=default("300"),
+        comment="Delay between retries, in seconds (300 = 5 minutes).",
+    )
+    last_success: Mapped[datetime | None] = mapped_column(
+        "lastSuccess", comment="When a delivery last succeeded."
+    )
+    last_failure: Mapped[datetime | None] = mapped_column(
+        "lastFailure", comment="When a delivery last failed."
+    )
+    failure_count: Mapped[int] = mapped_column(
+        "failureCount", server_default=default("0"), comment="Number of failed deliveries."
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
     updated_at: Mapped[UpdatedAt] = mapped_column("updatedAt")
 
@@ -108,6 +148,12 @@ class WebhookDelivery(Base):
             "WebhookDelivery_tenantId_webhookId_createdAt_idx", "tenantId", "webhookId", "createdAt"
         ),
         Index("WebhookDelivery_tenantId_success_idx", "tenantId", "success"),
+        {
+            "comment": (
+                "Deliveries of an event to a webhook endpoint, with their "
+                "attempts and the last response."
+            )
+        },
     )
 
     delivery_id: Mapped[UuidPk] = mapped_column("deliveryId")
@@ -120,15 +166,28 @@ class WebhookDelivery(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The endpoint delivered to.",
     )
-    event_type: Mapped[str] = mapped_column("eventType")
-    payload: Mapped[Json] = mapped_column("payload", nullable=False)
-    attempts: Mapped[int] = mapped_column("attempts", server_default=default("0"))
-    last_attempt: Mapped[datetime | None] = mapped_column("lastAttempt")
-    success: Mapped[bool] = mapped_column("success", server_default=default("false"))
-    response_code: Mapped[int | None] = mapped_column("responseCode")
-    response_body: Mapped[str | None] = mapped_column("responseBody")
-    error: Mapped[str | None] = mapped_column("error")
+    event_type: Mapped[str] = mapped_column("eventType", comment="Type of the event delivered.")
+    payload: Mapped[Json] = mapped_column(
+        "payload", nullable=False, comment="The event sent, as JSON."
+    )
+    attempts: Mapped[int] = mapped_column(
+        "attempts", server_default=default("0"), comment="Attempts made so far."
+    )
+    last_attempt: Mapped[datetime | None] = mapped_column(
+        "lastAttempt", comment="When the last attempt was made."
+    )
+    success: Mapped[bool] = mapped_column(
+        "success", server_default=default("false"), comment="Whether the delivery succeeded."
+    )
+    response_code: Mapped[int | None] = mapped_column(
+        "responseCode", comment="HTTP status code of the last attempt."
+    )
+    response_body: Mapped[str | None] = mapped_column(
+        "responseBody", comment="Body of the last response."
+    )
+    error: Mapped[str | None] = mapped_column("error", comment="Error of the last attempt.")
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
 
     endpoint: Mapped[WebhookEndpoint] = relationship(back_populates="deliveries")
@@ -142,16 +201,36 @@ class FeatureFlag(Base):
         PrimaryKeyConstraint("flagId", name="FeatureFlag_pkey"),
         Index("FeatureFlag_tenantId_flagKey_key", "tenantId", "flagKey", unique=True),
         Index("FeatureFlag_tenantId_flagKey_isEnabled_idx", "tenantId", "flagKey", "isEnabled"),
+        {
+            "comment": (
+                "Feature flags switched on gradually: by percentage, user or "
+                "role; seeded disabled from seeds/base/feature_flags.yaml."
+            )
+        },
     )
 
     flag_id: Mapped[UuidPk] = mapped_column("flagId")
     tenant_id: Mapped[TenantId] = mapped_column("tenantId")
-    flag_key: Mapped[str] = mapped_column("flagKey")
-    is_enabled: Mapped[bool] = mapped_column("isEnabled", server_default=default("false"))
-    rollout_percent: Mapped[int] = mapped_column("rolloutPercent", server_default=default("0"))
-    target_user_ids: Mapped[TextList] = mapped_column("targetUserIds")
-    target_roles: Mapped[TextList] = mapped_column("targetRoles")
-    description: Mapped[str | None] = mapped_column("description")
+    flag_key: Mapped[str] = mapped_column(
+        "flagKey", comment="Key of the flag (enable_...); unique per tenant."
+    )
+    is_enabled: Mapped[bool] = mapped_column(
+        "isEnabled", server_default=default("false"), comment="Whether the feature is on at all."
+    )
+    rollout_percent: Mapped[int] = mapped_column(
+        "rolloutPercent",
+        server_default=default("0"),
+        comment="Share of users that get the feature, 0 to 100.",
+    )
+    target_user_ids: Mapped[TextList] = mapped_column(
+        "targetUserIds", comment="Profiles that get the feature regardless of rolloutPercent."
+    )
+    target_roles: Mapped[TextList] = mapped_column(
+        "targetRoles", comment="Roles that get the feature regardless of rolloutPercent."
+    )
+    description: Mapped[str | None] = mapped_column(
+        "description", comment="What the flag switches."
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
     updated_at: Mapped[UpdatedAt] = mapped_column("updatedAt")
 
@@ -164,14 +243,40 @@ class SystemConfig(Base):
         PrimaryKeyConstraint("configKey", name="SystemConfig_pkey"),
         Index("SystemConfig_tenantId_configKey_key", "tenantId", "configKey", unique=True),
         Index("SystemConfig_tenantId_idx", "tenantId"),
+        {
+            "comment": (
+                "Typed configuration values such as the protocol parameters "
+                "(fees, taxes, limits); seeded for tenant global from "
+                "seeds/base/system_config.yaml."
+            )
+        },
     )
 
-    config_key: Mapped[str] = mapped_column("configKey", primary_key=True)
+    config_key: Mapped[str] = mapped_column(
+        "configKey",
+        primary_key=True,
+        comment="Name of the parameter; the primary key on its own (see docs/schema-notes.md).",
+    )
     tenant_id: Mapped[GlobalTenantId] = mapped_column("tenantId")
-    config_value: Mapped[Json] = mapped_column("configValue", nullable=False)
-    value_type: Mapped[str] = mapped_column("valueType")
-    description: Mapped[str | None] = mapped_column("description")
-    is_secret: Mapped[bool] = mapped_column("isSecret", server_default=default("false"))
+    config_value: Mapped[Json] = mapped_column(
+        "configValue",
+        nullable=False,
+        comment=(
+            "The value, as JSON of the type valueType names; amounts in "
+            "Qirat (1 coin = 100,000 Qirat)."
+        ),
+    )
+    value_type: Mapped[str] = mapped_column(
+        "valueType", comment="Type of configValue: string, number, boolean or json."
+    )
+    description: Mapped[str | None] = mapped_column(
+        "description", comment="What the parameter means."
+    )
+    is_secret: Mapped[bool] = mapped_column(
+        "isSecret",
+        server_default=default("false"),
+        comment="Whether the value is secret and must not be shown.",
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
     updated_at: Mapped[UpdatedAt] = mapped_column("updatedAt")
 
@@ -191,17 +296,33 @@ class HealthCheckMetric(Base):
         ),
         Index("HealthCheckMetric_timestamp_idx", "timestamp"),
         Index("HealthCheckMetric_tenantId_status_timestamp_idx", "tenantId", "status", "timestamp"),
+        {
+            "comment": (
+                "Health measurements of the services with their thresholds; "
+                "append-only time series."
+            )
+        },
     )
 
     metric_id: Mapped[UuidPk] = mapped_column("metricId")
     tenant_id: Mapped[GlobalTenantId] = mapped_column("tenantId")
-    service_name: Mapped[str] = mapped_column("serviceName")
-    metric_name: Mapped[str] = mapped_column("metricName")
-    metric_value: Mapped[Decimal] = mapped_column("metricValue", Numeric(20, 4))
-    unit: Mapped[str | None] = mapped_column("unit")
-    status: Mapped[str] = mapped_column("status")
-    threshold: Mapped[Decimal | None] = mapped_column("threshold", Numeric(20, 4))
+    service_name: Mapped[str] = mapped_column("serviceName", comment="Service measured.")
+    metric_name: Mapped[str] = mapped_column("metricName", comment="Metric measured.")
+    metric_value: Mapped[Decimal] = mapped_column(
+        "metricValue", Numeric(20, 4), comment="The measured value, in unit."
+    )
+    unit: Mapped[str | None] = mapped_column(
+        "unit",
+        comment="Unit of metricValue and threshold, as the service names it (ms, bytes, ...).",
+    )
+    status: Mapped[str] = mapped_column(
+        "status", comment="Health status the measurement gives, as the services name it."
+    )
+    threshold: Mapped[Decimal | None] = mapped_column(
+        "threshold", Numeric(20, 4), comment="Value at which status changes, in unit."
+    )
     timestamp: Mapped[datetime] = mapped_column(
         "timestamp",
         server_default=default("CURRENT_TIMESTAMP"),
+        comment="When the measurement was taken.",
     )

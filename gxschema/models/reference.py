@@ -21,11 +21,31 @@ class Country(Base):
     """An ISO 3166-1 country with the region the services group it under."""
 
     __tablename__ = "Country"
-    __table_args__ = (PrimaryKeyConstraint("countryCode", name="Country_pkey"),)
+    __table_args__ = (
+        PrimaryKeyConstraint("countryCode", name="Country_pkey"),
+        {
+            "comment": (
+                "ISO 3166-1 countries with the region the services group them "
+                "under; reference data seeded from seeds/base/countries.csv."
+            )
+        },
+    )
 
-    country_code: Mapped[CountryCode] = mapped_column("countryCode", primary_key=True)
-    country_name: Mapped[str] = mapped_column("countryName")
-    region: Mapped[str | None] = mapped_column("region")
+    country_code: Mapped[CountryCode] = mapped_column(
+        "countryCode",
+        primary_key=True,
+        comment="ISO 3166-1 alpha-2 code, upper case (KE, NG, ...).",
+    )
+    country_name: Mapped[str] = mapped_column(
+        "countryName", comment="ISO 3166-1 short name of the country."
+    )
+    region: Mapped[str | None] = mapped_column(
+        "region",
+        comment=(
+            "Region the services group the country under: Africa, Asia, "
+            "Europe, North America, South America or Oceania."
+        ),
+    )
 
     legal_tender_statuses: Mapped[list[LegalTenderStatus]] = relationship(
         back_populates="country",
@@ -56,6 +76,13 @@ class LegalTenderStatus(Base):
     __table_args__ = (
         PrimaryKeyConstraint("statusId", name="LegalTenderStatus_pkey"),
         Index("LegalTenderStatus_countryCode_effectiveDate_idx", "countryCode", "effectiveDate"),
+        {
+            "comment": (
+                "Dated records of GX Coin being recognised, sandboxed or legal "
+                "tender in a country; the newest effectiveDate per country is "
+                "the current standing."
+            )
+        },
     )
 
     status_id: Mapped[UuidPk] = mapped_column("statusId")
@@ -67,9 +94,14 @@ class LegalTenderStatus(Base):
             ondelete="RESTRICT",
             onupdate="CASCADE",
         ),
+        comment="Country the status applies to.",
     )
-    status: Mapped[LegalTenderStatusEnum] = mapped_column("status")
-    effective_date: Mapped[datetime] = mapped_column("effectiveDate")
+    status: Mapped[LegalTenderStatusEnum] = mapped_column(
+        "status", comment="Legal standing of GX Coin in the country from effectiveDate on."
+    )
+    effective_date: Mapped[datetime] = mapped_column(
+        "effectiveDate", comment="When the status takes effect."
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
 
     country: Mapped[Country] = relationship(back_populates="legal_tender_statuses")

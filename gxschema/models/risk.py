@@ -25,6 +25,12 @@ class TransactionLimit(Base):
         Index("TransactionLimit_tenantId_profileId_idx", "tenantId", "profileId"),
         Index("TransactionLimit_tenantId_walletId_idx", "tenantId", "walletId"),
         Index("TransactionLimit_tenantId_isActive_idx", "tenantId", "isActive"),
+        {
+            "comment": (
+                "Send and receive limits on a profile or a wallet, by amount "
+                "and count per time window."
+            )
+        },
     )
 
     limit_id: Mapped[UuidPk] = mapped_column("limitId")
@@ -37,13 +43,29 @@ class TransactionLimit(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The profile limited; NULL for a wallet-level limit.",
     )
-    wallet_id: Mapped[str | None] = mapped_column("walletId")
-    limit_type: Mapped[LimitType] = mapped_column("limitType")
-    limit_amount: Mapped[Amount] = mapped_column("limitAmount")
-    max_count: Mapped[int | None] = mapped_column("maxCount")
-    time_window_minutes: Mapped[int | None] = mapped_column("timeWindowMinutes")
-    is_active: Mapped[bool] = mapped_column("isActive", server_default=default("true"))
+    wallet_id: Mapped[str | None] = mapped_column(
+        "walletId", comment="The wallet limited, if the limit is per wallet (not a foreign key)."
+    )
+    limit_type: Mapped[LimitType] = mapped_column("limitType", comment="Which limit this is.")
+    limit_amount: Mapped[Amount] = mapped_column(
+        "limitAmount", comment="Largest total in GX Coin within the limit's window."
+    )
+    max_count: Mapped[int | None] = mapped_column(
+        "maxCount",
+        comment="Largest number of transactions within the window; NULL for no count limit.",
+    )
+    time_window_minutes: Mapped[int | None] = mapped_column(
+        "timeWindowMinutes",
+        comment=(
+            "Window length in minutes for window-based limits "
+            "(VELOCITY_CHECK); NULL when the limit type fixes the window."
+        ),
+    )
+    is_active: Mapped[bool] = mapped_column(
+        "isActive", server_default=default("true"), comment="Whether the limit is in force."
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
     updated_at: Mapped[UpdatedAt] = mapped_column("updatedAt")
 
@@ -59,6 +81,12 @@ class TransactionRiskScore(Base):
         Index("TransactionRiskScore_offTxId_key", "offTxId", unique=True),
         Index("TransactionRiskScore_tenantId_requiresReview_idx", "tenantId", "requiresReview"),
         Index("TransactionRiskScore_tenantId_riskScore_idx", "tenantId", "riskScore"),
+        {
+            "comment": (
+                "Risk assessments of transactions, one per transaction; high "
+                "scores wait for a review."
+            )
+        },
     )
 
     risk_id: Mapped[UuidPk] = mapped_column("riskId")
@@ -71,16 +99,26 @@ class TransactionRiskScore(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The transaction assessed; unique.",
     )
-    risk_score: Mapped[int] = mapped_column("riskScore")
-    risk_factors: Mapped[Json] = mapped_column("riskFactors", nullable=False)
-    requires_review: Mapped[bool] = mapped_column("requiresReview", server_default=default("false"))
-    reviewed_at: Mapped[datetime | None] = mapped_column("reviewedAt")
-    reviewed_by: Mapped[str | None] = mapped_column("reviewedBy")
-    review_notes: Mapped[str | None] = mapped_column("reviewNotes")
+    risk_score: Mapped[int] = mapped_column("riskScore", comment="The score; higher is riskier.")
+    risk_factors: Mapped[Json] = mapped_column(
+        "riskFactors", nullable=False, comment="JSON detail of the factors behind the score."
+    )
+    requires_review: Mapped[bool] = mapped_column(
+        "requiresReview",
+        server_default=default("false"),
+        comment="Whether a person must review the transaction.",
+    )
+    reviewed_at: Mapped[datetime | None] = mapped_column(
+        "reviewedAt", comment="When it was reviewed."
+    )
+    reviewed_by: Mapped[str | None] = mapped_column("reviewedBy", comment="Who reviewed it.")
+    review_notes: Mapped[str | None] = mapped_column("reviewNotes", comment="The reviewer's notes.")
     calculated_at: Mapped[datetime] = mapped_column(
         "calculatedAt",
         server_default=default("CURRENT_TIMESTAMP"),
+        comment="When the score was computed.",
     )
 
     transaction: Mapped[Transaction] = relationship(back_populates="risk_score")

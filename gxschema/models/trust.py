@@ -41,6 +41,13 @@ class FamilyRelationship(Base):
             "relationType",
             "status",
         ),
+        {
+            "comment": (
+                "Relationships a profile declares with another person (family, "
+                "business, friends), confirmed or rejected by the other side; "
+                "they feed the trust score."
+            )
+        },
     )
 
     relationship_id: Mapped[UuidPk] = mapped_column("relationshipId")
@@ -53,6 +60,7 @@ class FamilyRelationship(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The profile that declared the relationship.",
     )
     related_profile_id: Mapped[str | None] = mapped_column(
         "relatedProfileId",
@@ -62,20 +70,50 @@ class FamilyRelationship(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment=(
+            "The other profile, once known; NULL while only relatedEmail "
+            "identifies an invited person."
+        ),
     )
-    related_email: Mapped[str | None] = mapped_column("relatedEmail")
-    relation_type: Mapped[RelationType] = mapped_column("relationType")
+    related_email: Mapped[str | None] = mapped_column(
+        "relatedEmail", comment="Email of an invited person who has no profile yet."
+    )
+    relation_type: Mapped[RelationType] = mapped_column(
+        "relationType", comment="Kind of relationship, from the initiator's point of view."
+    )
     status: Mapped[RelationshipStatus] = mapped_column(
         "status",
         server_default=default("'PENDING'::\"RelationshipStatus\""),
+        comment="Confirmation state; starts PENDING until the other side answers.",
     )
-    status_document_url: Mapped[str | None] = mapped_column("statusDocumentUrl")
-    status_document_hash: Mapped[str | None] = mapped_column("statusDocumentHash")
-    status_remarks: Mapped[str | None] = mapped_column("statusRemarks")
-    confirmed_at: Mapped[datetime | None] = mapped_column("confirmedAt")
-    rejected_at: Mapped[datetime | None] = mapped_column("rejectedAt")
-    points_awarded: Mapped[int] = mapped_column("pointsAwarded", server_default=default("0"))
-    is_applicable: Mapped[bool] = mapped_column("isApplicable", server_default=default("true"))
+    status_document_url: Mapped[str | None] = mapped_column(
+        "statusDocumentUrl",
+        comment=(
+            "Object-storage URL of a document supporting the status (death or divorce certificate)."
+        ),
+    )
+    status_document_hash: Mapped[str | None] = mapped_column(
+        "statusDocumentHash", comment="Hash of that document, to detect a changed file."
+    )
+    status_remarks: Mapped[str | None] = mapped_column(
+        "statusRemarks", comment="Free-text remarks on the status."
+    )
+    confirmed_at: Mapped[datetime | None] = mapped_column(
+        "confirmedAt", comment="When the other side confirmed."
+    )
+    rejected_at: Mapped[datetime | None] = mapped_column(
+        "rejectedAt", comment="When the other side rejected."
+    )
+    points_awarded: Mapped[int] = mapped_column(
+        "pointsAwarded",
+        server_default=default("0"),
+        comment="Trust-score points this relationship contributes.",
+    )
+    is_applicable: Mapped[bool] = mapped_column(
+        "isApplicable",
+        server_default=default("true"),
+        comment="Whether the relationship counts for the trust score.",
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
     updated_at: Mapped[UpdatedAt] = mapped_column("updatedAt")
 
@@ -94,6 +132,13 @@ class TrustScore(Base):
     __table_args__ = (
         PrimaryKeyConstraint("profileId", name="TrustScore_pkey"),
         Index("TrustScore_tenantId_totalScore_idx", "tenantId", "totalScore"),
+        {
+            "comment": (
+                "A profile's trust score: family, business and friends scores "
+                "weighted into a total; one row per profile, recomputed by the "
+                "services."
+            )
+        },
     )
 
     profile_id: Mapped[str] = mapped_column(
@@ -105,31 +150,46 @@ class TrustScore(Base):
             onupdate="CASCADE",
         ),
         primary_key=True,
+        comment="The profile scored; primary key, so one score per profile.",
     )
     tenant_id: Mapped[TenantId] = mapped_column("tenantId")
-    family_score: Mapped[int] = mapped_column("familyScore", server_default=default("0"))
-    business_score: Mapped[int] = mapped_column("businessScore", server_default=default("0"))
-    friends_score: Mapped[int] = mapped_column("friendsScore", server_default=default("0"))
-    total_score: Mapped[int] = mapped_column("totalScore", server_default=default("0"))
+    family_score: Mapped[int] = mapped_column(
+        "familyScore", server_default=default("0"), comment="Points from family relationships."
+    )
+    business_score: Mapped[int] = mapped_column(
+        "businessScore", server_default=default("0"), comment="Points from business relationships."
+    )
+    friends_score: Mapped[int] = mapped_column(
+        "friendsScore", server_default=default("0"), comment="Points from friend relationships."
+    )
+    total_score: Mapped[int] = mapped_column(
+        "totalScore", server_default=default("0"), comment="Weighted total of the three scores."
+    )
     family_weight: Mapped[Decimal] = mapped_column(
         "familyWeight",
         Numeric(5, 2),
         server_default=default("0.80"),
+        comment="Weight of familyScore in totalScore (0.80 = 80 in 100).",
     )
     business_weight: Mapped[Decimal] = mapped_column(
         "businessWeight",
         Numeric(5, 2),
         server_default=default("0.10"),
+        comment="Weight of businessScore in totalScore (0.10 = 10 in 100).",
     )
     friends_weight: Mapped[Decimal] = mapped_column(
         "friendsWeight",
         Numeric(5, 2),
         server_default=default("0.10"),
+        comment="Weight of friendsScore in totalScore (0.10 = 10 in 100).",
     )
-    last_calculated_at: Mapped[datetime] = mapped_column("lastCalculatedAt")
+    last_calculated_at: Mapped[datetime] = mapped_column(
+        "lastCalculatedAt", comment="When the score was last computed."
+    )
     calculation_version: Mapped[str] = mapped_column(
         "calculationVersion",
         server_default=default("'1.0'::text"),
+        comment="Version of the scoring rules that computed it.",
     )
 
     profile: Mapped[UserProfile] = relationship(back_populates="trust_score")

@@ -36,6 +36,12 @@ class Wallet(Base):
         Index("Wallet_tenantId_primaryAccountId_key", "tenantId", "primaryAccountId", unique=True),
         Index("Wallet_tenantId_profileId_idx", "tenantId", "profileId"),
         Index("Wallet_tenantId_deletedAt_idx", "tenantId", "deletedAt"),
+        {
+            "comment": (
+                "A profile's wallets: the link to an on-chain account and the "
+                "balance cached off-chain. Soft-deleted through deletedAt."
+            )
+        },
     )
 
     wallet_id: Mapped[UuidPk] = mapped_column("walletId")
@@ -48,11 +54,25 @@ class Wallet(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The owner.",
     )
-    primary_account_id: Mapped[str] = mapped_column("primaryAccountId")
-    wallet_name: Mapped[str] = mapped_column("walletName")
-    cached_balance: Mapped[Amount] = mapped_column("cachedBalance", server_default=default("0"))
-    deleted_at: Mapped[datetime | None] = mapped_column("deletedAt")
+    primary_account_id: Mapped[str] = mapped_column(
+        "primaryAccountId", comment="On-chain account id of the wallet; unique per tenant."
+    )
+    wallet_name: Mapped[str] = mapped_column(
+        "walletName", comment="Name the owner gives the wallet."
+    )
+    cached_balance: Mapped[Amount] = mapped_column(
+        "cachedBalance",
+        server_default=default("0"),
+        comment=(
+            "Balance in GX Coin as last computed off-chain (numeric(36,9); "
+            "1 coin = 100,000 Qirat); the chain is authoritative."
+        ),
+    )
+    deleted_at: Mapped[datetime | None] = mapped_column(
+        "deletedAt", comment="When the wallet was soft-deleted; NULL while it is live."
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
     updated_at: Mapped[UpdatedAt] = mapped_column("updatedAt")
 
@@ -89,11 +109,26 @@ class Transaction(Base):
         ),
         Index("Transaction_timestamp_idx", "timestamp"),
         Index("Transaction_tenantId_type_timestamp_idx", "tenantId", "type", "timestamp"),
+        {
+            "comment": (
+                "Off-chain records of the on-chain transactions touching a "
+                "wallet; append-only, the largest table by rows."
+            )
+        },
     )
 
-    off_tx_id: Mapped[UuidPk] = mapped_column("offTxId")
+    off_tx_id: Mapped[UuidPk] = mapped_column(
+        "offTxId",
+        comment=(
+            "Primary key: a UUID the application generates (Prisma uuid()); "
+            "the off-chain id of the record."
+        ),
+    )
     tenant_id: Mapped[TenantId] = mapped_column("tenantId")
-    on_chain_tx_id: Mapped[str | None] = mapped_column("onChainTxId")
+    on_chain_tx_id: Mapped[str | None] = mapped_column(
+        "onChainTxId",
+        comment="Fabric transaction id on chain; unique per tenant, NULL until known.",
+    )
     wallet_id: Mapped[str] = mapped_column(
         "walletId",
         ForeignKey(
@@ -102,14 +137,36 @@ class Transaction(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The wallet the record belongs to.",
     )
-    type: Mapped[OffChainTxType] = mapped_column("type")
-    counterparty: Mapped[str] = mapped_column("counterparty")
-    amount: Mapped[Amount] = mapped_column("amount")
-    fee: Mapped[Amount] = mapped_column("fee", server_default=default("0"))
-    remark: Mapped[str | None] = mapped_column("remark")
-    timestamp: Mapped[datetime] = mapped_column("timestamp")
-    block_number: Mapped[BigInt | None] = mapped_column("blockNumber")
+    type: Mapped[OffChainTxType] = mapped_column(
+        "type", comment="Direction or kind of the movement, seen from the wallet."
+    )
+    counterparty: Mapped[str] = mapped_column(
+        "counterparty",
+        comment=(
+            "Account id on the other side: another wallet's "
+            "primaryAccountId or a system pool (SYSTEM_GENESIS_POOL, ...)."
+        ),
+    )
+    amount: Mapped[Amount] = mapped_column(
+        "amount", comment="Amount moved, in GX Coin (numeric(36,9); 1 coin = 100,000 Qirat)."
+    )
+    fee: Mapped[Amount] = mapped_column(
+        "fee",
+        server_default=default("0"),
+        comment=(
+            "Fee charged, in GX Coin: transactionFeeBps basis points of "
+            "amount, none below transactionFeeThreshold."
+        ),
+    )
+    remark: Mapped[str | None] = mapped_column("remark", comment="Free-text note of the sender.")
+    timestamp: Mapped[datetime] = mapped_column(
+        "timestamp", comment="When the transaction happened on chain."
+    )
+    block_number: Mapped[BigInt | None] = mapped_column(
+        "blockNumber", comment="Block that committed the transaction."
+    )
 
     wallet: Mapped[Wallet] = relationship(back_populates="transactions")
     risk_score: Mapped[TransactionRiskScore | None] = relationship(
@@ -133,6 +190,12 @@ class Beneficiary(Base):
             unique=True,
         ),
         Index("Beneficiary_ownerProfileId_idx", "ownerProfileId"),
+        {
+            "comment": (
+                "Saved payees of a profile: an identity id with a nickname, one "
+                "row per tenant, owner and payee."
+            )
+        },
     )
 
     beneficiary_id: Mapped[UuidPk] = mapped_column("beneficiaryId")
@@ -145,9 +208,12 @@ class Beneficiary(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The profile that saved the payee.",
     )
-    beneficiary_identity_id: Mapped[str] = mapped_column("beneficiaryIdentityId")
-    nickname: Mapped[str] = mapped_column("nickname")
+    beneficiary_identity_id: Mapped[str] = mapped_column(
+        "beneficiaryIdentityId", comment="Identity of the payee (an account or profile id)."
+    )
+    nickname: Mapped[str] = mapped_column("nickname", comment="Name the owner gives the payee.")
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
 
     owner: Mapped[UserProfile] = relationship(back_populates="beneficiaries")
@@ -168,6 +234,12 @@ class Contact(Base):
         ),
         Index("Contact_tenantId_ownerProfileId_idx", "tenantId", "ownerProfileId"),
         Index("Contact_tenantId_status_idx", "tenantId", "status"),
+        {
+            "comment": (
+                "Entries of a profile's address book, linked to another profile "
+                "when the contact has one."
+            )
+        },
     )
 
     contact_id: Mapped[UuidPk] = mapped_column("contactId")
@@ -180,6 +252,7 @@ class Contact(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The profile whose address book this is.",
     )
     contact_profile_id: Mapped[str | None] = mapped_column(
         "contactProfileId",
@@ -189,17 +262,33 @@ class Contact(Base):
             ondelete="SET NULL",
             onupdate="CASCADE",
         ),
+        comment="The contact's own profile, if any; NULL when that profile is deleted.",
     )
-    display_name: Mapped[str] = mapped_column("displayName")
-    phone_number: Mapped[str | None] = mapped_column("phoneNumber")
-    email: Mapped[str | None] = mapped_column("email")
-    notes: Mapped[str | None] = mapped_column("notes")
-    is_favorite: Mapped[bool] = mapped_column("isFavorite", server_default=default("false"))
-    transaction_count: Mapped[int] = mapped_column("transactionCount", server_default=default("0"))
-    last_transaction_at: Mapped[datetime | None] = mapped_column("lastTransactionAt")
+    display_name: Mapped[str] = mapped_column(
+        "displayName", comment="Name shown in the address book."
+    )
+    phone_number: Mapped[str | None] = mapped_column(
+        "phoneNumber", comment="Phone number as saved by the owner."
+    )
+    email: Mapped[str | None] = mapped_column("email", comment="Email as saved by the owner.")
+    notes: Mapped[str | None] = mapped_column("notes", comment="Free-text notes of the owner.")
+    is_favorite: Mapped[bool] = mapped_column(
+        "isFavorite",
+        server_default=default("false"),
+        comment="Whether the owner starred the contact.",
+    )
+    transaction_count: Mapped[int] = mapped_column(
+        "transactionCount",
+        server_default=default("0"),
+        comment="Number of transactions the owner made with the contact.",
+    )
+    last_transaction_at: Mapped[datetime | None] = mapped_column(
+        "lastTransactionAt", comment="When the owner last transacted with the contact."
+    )
     status: Mapped[ContactStatus] = mapped_column(
         "status",
         server_default=default("'ACTIVE'::\"ContactStatus\""),
+        comment="Whether the contact is active, blocked or archived.",
     )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
     updated_at: Mapped[UpdatedAt] = mapped_column("updatedAt")
@@ -221,17 +310,34 @@ class Collateral(Base):
         Index("Collateral_onChainLoanId_key", "onChainLoanId", unique=True),
         Index("Collateral_onChainLoanId_idx", "onChainLoanId"),
         Index("Collateral_status_idx", "status"),
+        {
+            "comment": (
+                "Collateral documents pledged against on-chain loans, one per "
+                "loan; released when the loan is repaid."
+            )
+        },
     )
 
     collateral_id: Mapped[UuidPk] = mapped_column("collateralId")
-    on_chain_loan_id: Mapped[str] = mapped_column("onChainLoanId")
-    document_reference: Mapped[str] = mapped_column("documentReference")
-    document_hash: Mapped[str] = mapped_column("documentHash")
-    document_size: Mapped[int | None] = mapped_column("documentSize")
-    document_mime: Mapped[str | None] = mapped_column("documentMime")
+    on_chain_loan_id: Mapped[str] = mapped_column(
+        "onChainLoanId", comment="Id of the loan on chain; unique."
+    )
+    document_reference: Mapped[str] = mapped_column(
+        "documentReference", comment="Object-storage reference of the collateral document."
+    )
+    document_hash: Mapped[str] = mapped_column(
+        "documentHash", comment="Hash of the collateral document."
+    )
+    document_size: Mapped[int | None] = mapped_column(
+        "documentSize", comment="Size of the document in bytes."
+    )
+    document_mime: Mapped[str | None] = mapped_column(
+        "documentMime", comment="MIME type of the document."
+    )
     status: Mapped[CollateralStatus] = mapped_column(
         "status",
         server_default=default("'PLEDGED'::\"CollateralStatus\""),
+        comment="Whether the collateral is pledged or released.",
     )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
 
@@ -256,6 +362,12 @@ class HoardingTaxSnapshot(Base):
             "taxPaid",
         ),
         Index("HoardingTaxSnapshot_tenantId_taxPaid_idx", "tenantId", "taxPaid"),
+        {
+            "comment": (
+                "A wallet's balance on a date with the hoarding (velocity) tax "
+                "owed on it; one row per tenant, wallet and date."
+            )
+        },
     )
 
     snapshot_id: Mapped[UuidPk] = mapped_column("snapshotId")
@@ -268,16 +380,35 @@ class HoardingTaxSnapshot(Base):
             ondelete="CASCADE",
             onupdate="CASCADE",
         ),
+        comment="The wallet assessed.",
     )
-    snapshot_date: Mapped[date] = mapped_column("snapshotDate")
-    balance: Mapped[Amount] = mapped_column("balance")
-    days_held: Mapped[int] = mapped_column("daysHeld")
-    taxable_amount: Mapped[Amount] = mapped_column("taxableAmount")
-    tax_rate: Mapped[Decimal] = mapped_column("taxRate", Numeric(5, 4))
-    tax_owed: Mapped[Amount] = mapped_column("taxOwed")
-    tax_paid: Mapped[bool] = mapped_column("taxPaid", server_default=default("false"))
-    paid_at: Mapped[datetime | None] = mapped_column("paidAt")
-    fabric_tx_id: Mapped[str | None] = mapped_column("fabricTxId")
+    snapshot_date: Mapped[date] = mapped_column("snapshotDate", comment="Date of the snapshot.")
+    balance: Mapped[Amount] = mapped_column("balance", comment="Balance on that date, in GX Coin.")
+    days_held: Mapped[int] = mapped_column(
+        "daysHeld",
+        comment=(
+            "Days the balance was held, counted within the hoarding-tax "
+            "cycle (velocityTaxCycleDays)."
+        ),
+    )
+    taxable_amount: Mapped[Amount] = mapped_column(
+        "taxableAmount", comment="Part of the balance the tax applies to, in GX Coin."
+    )
+    tax_rate: Mapped[Decimal] = mapped_column(
+        "taxRate",
+        Numeric(5, 4),
+        comment="Tax rate as a fraction: 0.1000 is 10 in 100 (velocityTaxRate).",
+    )
+    tax_owed: Mapped[Amount] = mapped_column(
+        "taxOwed", comment="Tax owed, in GX Coin: taxableAmount times taxRate."
+    )
+    tax_paid: Mapped[bool] = mapped_column(
+        "taxPaid", server_default=default("false"), comment="Whether the tax has been paid."
+    )
+    paid_at: Mapped[datetime | None] = mapped_column("paidAt", comment="When the tax was paid.")
+    fabric_tx_id: Mapped[str | None] = mapped_column(
+        "fabricTxId", comment="Fabric transaction that paid the tax."
+    )
     created_at: Mapped[CreatedAt] = mapped_column("createdAt")
 
     wallet: Mapped[Wallet] = relationship(back_populates="hoarding_tax_snapshots")
