@@ -257,7 +257,9 @@ def _finish_run(
     if started:
         connection.execute(
             text(
-                """UPDATE "SchemaMigrationRun" SET status = :status, "toRevision" = :to_rev,
+                """UPDATE "SchemaMigrationRun" SET status = :status,
+                   "toRevision" = CASE WHEN :status = 'succeeded' THEN :to_rev
+                                       ELSE "toRevision" END,
                    "finishedAt" = CURRENT_TIMESTAMP, "durationMs" = :duration, error = :error
                    WHERE "runId" = :run_id"""
             ),

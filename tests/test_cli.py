@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 
 import psycopg
 import pytest
 from sqlalchemy import text
+
+from gxschema.alembic_config import head_revision
 
 from .cli import clean_env, gxschema
 from .conftest import FIXTURES
@@ -211,3 +214,49 @@ def test_offline_sql_from_the_cli(tmp_path) -> None:
     assert ran.code == 0, ran.output
     assert ran.stdout.startswith("SET lock_timeout = '5s';")
     assert ran.stdout.count("COMMIT;") == 5  # one per revision
+
+
+def test_a_failed_migration_is_recorded_with_its_error_and_no_password(
+    pg_server, empty_database, env_for, engine_for
+) -> None:
+    suffix = uuid.uuid4().hex[:8]
+    migrator_role, password = f"mig_{suffix}", f"S3cret/p@ss:{suffix}#?"
+    assert gxschema("migrate", "0003", env=env_for(empty_database)).code == 0
+    with pg_server.admin() as admin:
+        admin.execute(f"CREATE ROLE \"{migrator_role}\" LOGIN PASSWORD '{password}'")
+        admin.execute(f'GRANT CONNECT ON DATABASE "{empty_database}" TO "{migrator_role}"')
+    with engine_for(empty_database).begin() as connection:
+        connection.execute(text(f'GRANT USAGE, CREATE ON SCHEMA public TO "{migrator_role}"'))
+        connection.execute(text(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{migrator_role}"'))
+    try:
+        # 0004 must create a new role, which this migrating role is not allowed to do.
+        env = env_for(
+            empty_database,
+            PGUSER=migrator_role,
+            PGPASSWORD=password,
+            GXSCHEMA_APP_ROLE=f"gx_app_{suffix}",
+            HOSTNAME="job-pod-2",
+        )
+        ran = gxschema("migrate", "--lock-retries", "0", env=env)
+        assert ran.code == 1
+        assert "permission denied to create role" in ran.stderr
+        assert "the database stays at the last completed revision" in ran.stderr
+        assert password not in ran.output
+        with engine_for(empty_database).connect() as connection:
+            row = connection.execute(
+                text(
+                    """SELECT "fromRevision", "toRevision", status, runner, error
+                       FROM "SchemaMigrationRun" WHERE direction = 'upgrade'
+                       ORDER BY "startedAt" DESC LIMIT 1"""
+                )
+            ).one()
+            version = connection.execute(text("SELECT version_num FROM alembic_version"))
+            assert version.scalar() == "0003"
+        # toRevision keeps the target of a failed run; where it stopped is alembic_version.
+        assert row[:4] == ("0003", head_revision(), "failed", "job-pod-2")
+        assert "permission denied to create role" in row[4] and password not in row[4]
+    finally:
+        with engine_for(empty_database).begin() as connection:
+            connection.execute(text(f'DROP OWNED BY "{migrator_role}"'))
+        with pg_server.admin() as admin:
+            admin.execute(f'DROP ROLE "{migrator_role}"')
