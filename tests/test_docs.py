@@ -26,7 +26,7 @@ from .cli import clean_env, gxschema
 from .conftest import ROOT
 
 DOCS = ROOT / "docs"
-HAND_WRITTEN = ("schema-notes.md", "scaling.md")
+HAND_WRITTEN = ("schema-notes.md", "scaling.md", "architecture.dot")
 
 
 def _check(cwd: Path, *args: str, env: dict[str, str] | None = None):
@@ -85,6 +85,10 @@ def _stale_page(root: Path) -> None:
     (root / "docs/schema/retired.md").write_text(markdown.GENERATED + "\n\n# retired\n")
 
 
+def _hand_written_diagram(root: Path) -> None:
+    _edit(root / "docs/architecture.dot", "fontsize=11", "fontsize=12")
+
+
 TAMPERED: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "page": (_page, ["docs/schema/wallet.md: differs from what the models generate"]),
     # The SVG still matches the .dot the models generate: only the source is reported.
@@ -95,6 +99,10 @@ TAMPERED: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "block": (_block, ["docs/schema-notes.md: the generated block 'counts' differs"]),
     "markers": (_markers, ["docs/scaling.md: generated block 'citus': expected one line"]),
     "stale page": (_stale_page, ["docs/schema/retired.md: generated for a table or domain"]),
+    "hand-written diagram": (
+        _hand_written_diagram,
+        ["docs/architecture.svg: rendered from an older architecture.dot"],
+    ),
 }
 
 
@@ -130,7 +138,7 @@ def test_generating_from_scratch_gives_the_committed_files_and_is_idempotent(
     _block(tmp_path)  # a stale block is brought up to date
     first = gxschema("docs", env=clean_env(), cwd=tmp_path)
     assert first.code == 0, first.output
-    assert "rendered 15 diagram(s)" in first.stdout  # the overview and one per domain
+    assert "rendered 16 diagram(s)" in first.stdout  # 15 ER diagrams + architecture
     generated = sorted(
         path.relative_to(tmp_path / "docs")
         for path in (tmp_path / "docs" / "schema").rglob("*")
