@@ -1,9 +1,119 @@
-"""Placeholder: filled in by its own change."""
+"""`gxschema fake`: fill a development database with realistic, reproducible data, fast.
+
+It refuses (exit 2, nothing written) a database that looks like mainnet, whatever the
+options, and one whose filled tables already hold rows other than the devnet demo
+rows, unless ``--force`` (which empties those tables first). Everything happens in
+one transaction: a failure or Ctrl-C leaves the database as it was.
+See `gxschema.fake` and `gxschema.fake.guard` for the rules.
+"""
 
 from __future__ import annotations
 
+import time
+from typing import Annotated
+
 import typer
+
+from gxschema.cli.context import connect, handle_errors, settings_or_embedded
+from gxschema.cli.output import Output
+from gxschema.errors import ConfigError
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to `app`."""
+    @app.command()
+    @handle_errors
+    def fake(
+        users: Annotated[int, typer.Option("--users", help="How many users to make.")],
+        transactions_per_user: Annotated[
+            int, typer.Option("--transactions-per-user", help="Transactions per wallet.")
+        ] = 10,
+        tenants: Annotated[
+            int,
+            typer.Option(help="Tenants to spread the data over (global, tenant-001, ...)."),
+        ] = 1,
+        seed: Annotated[int, typer.Option(help="The same seed gives the same data.")] = 1,
+        batch: Annotated[int, typer.Option(help="Rows generated and sent per batch.")] = 5000,
+        force: Annotated[
+            bool,
+            typer.Option(
+                "--force",
+                help="Empty the tables fake fills first when they hold rows "
+                "(never allowed on mainnet).",
+            ),
+        ] = False,
+        analyze: Annotated[
+            bool,
+            typer.Option("--analyze/--no-analyze", help="ANALYZE the filled tables afterwards."),
+        ] = True,
+        wait: Annotated[
+            float, typer.Option(min=0, help="How long to retry an unreachable database (s).")
+        ] = 30.0,
+    ) -> None:
+        """Fill the database with realistic fake data (COPY, one transaction, reproducible)."""
+        from gxschema.fake import FakeOptions, build_plan, fill, make_pools
+        from gxschema.fake.writer import RichReporter
+
+        clock = time.monotonic()
+        options = FakeOptions(
+            users=users,
+            transactions_per_user=transactions_per_user,
+            tenants=tenants,
+            seed=seed,
+            batch=batch,
+        )
+        problems = options.problems()
+        if problems:
+            raise ConfigError("; ".join(problems))
+        output = Output.current()
+        settings, source = settings_or_embedded()
+        where = settings.describe() if source == "configured" else "embedded"
+        engine = connect(settings, wait_seconds=wait)
+        try:
+            specs = build_plan(options, make_pools(options.seed))
+            planned = sum(spec.count for spec in specs)
+            output.info(
+                f"fake data for {where}: {users:,} users, {transactions_per_user} transactions "
+                f"each, {tenants} tenant(s), seed {seed}: {planned:,} rows in {len(specs)} tables"
+            )
+            reporter = RichReporter(output.errors, specs)
+            try:
+                report = fill(
+                    engine,
+                    options,
+                    force=force,
+                    analyze=analyze,
+                    reporter=reporter,
+                    specs=specs,
+                )
+            finally:
+                reporter.close()
+        finally:
+            engine.dispose()
+        data = report.as_dict()
+        data["database"] = where
+        data["wall_seconds"] = round(time.monotonic() - clock, 3)
+        output.table(
+            "Rows written",
+            ["table", "rows", "seconds", "rows/s"],
+            [
+                [
+                    item["table"],
+                    f"{item['rows']:,}",
+                    f"{item['seconds']:.2f}",
+                    f"{item['rows_per_second']:,}",
+                ]
+                for item in data["tables"]
+            ],
+        )
+        lines = [
+            f"wrote {report.total_rows:,} rows into {len(report.tables)} tables in "
+            f"{report.seconds:.1f}s ({report.rows_per_second:,.0f} rows/s), seed {seed}"
+        ]
+        if report.replaced:
+            lines.append(
+                "replaced what the tables held before (--force): "
+                + ", ".join(f"{table} {count}" for table, count in report.replaced.items())
+            )
+        if report.analyze_seconds is not None:
+            lines.append(f"analyzed the filled tables in {report.analyze_seconds:.1f}s")
+        output.result(data, "\n".join(lines))
