@@ -266,6 +266,9 @@ def test_hit_counts_in_fixed_windows(session: Session) -> None:
     )
     assert (second.allowed, second.remaining) == (True, 0)
     assert (third.allowed, third.remaining, third.count) == (False, 0, 3)
+    assert third.retry_after_s == 1  # the window is long past: retry at once
+    current = ratelimit.hit(session, "c9", "GET /x", limit=2, window_minutes=60, tenant_id="t")
+    assert 1 <= current.retry_after_s <= 3600
     # another client, endpoint or tenant has its own window
     assert (
         ratelimit.hit(

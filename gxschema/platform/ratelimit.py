@@ -14,13 +14,14 @@ endpoint, window start) is unique. `hit` counts a request with ONE statement::
 
     INSERT ... VALUES (..., requestCount = 1, ...)
     ON CONFLICT ("tenantId", "clientId", "endpoint", "windowStart")
-    DO UPDATE SET "requestCount" = "ApiRateLimit"."requestCount" + 1
+    DO UPDATE SET "requestCount" = "ApiRateLimit"."requestCount" + 1, ...
     RETURNING "requestCount"
 
 PostgreSQL serialises the increments on the row, so with N concurrent requests
 every one sees a distinct count 1..N and exactly `limit` of them are allowed (a
 request is allowed when its count is at most `limit`). Refused requests are
-counted too, so ``requestCount`` shows the pressure on the endpoint. The row lock
+counted too, so ``requestCount`` shows the pressure on the endpoint;
+``maxRequests`` records the latest `limit` applied to the window. The row lock
 is held until the caller's transaction ends: commit soon after `hit`.
 
 The window start comes from `now` (default: this machine's UTC clock); machines
