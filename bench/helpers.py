@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, insert, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 if __package__ in (None, ""):  # run as `python bench/helpers.py` from a checkout
@@ -309,7 +310,13 @@ def main(argv: list[str] | None = None) -> int:
 
     clock = time.perf_counter()
     url, release_server = server()
-    database_url, drop_database = scratch_database(url)
+    try:
+        database_url, drop_database = scratch_database(url)
+    except DBAPIError as error:
+        release_server()
+        reason = str(error.orig or error).strip().splitlines()[0]
+        print(f"bench: cannot create a scratch database: {reason}", file=sys.stderr)
+        return 2
     engine = create_engine(database_url, pool_size=2)
     sessions = session_factory(engine)
     try:

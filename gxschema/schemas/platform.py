@@ -104,7 +104,7 @@ class WebhookEndpointCreate(CreateSchema):
     secret: WebhookSecret
     events: list[NonEmptyText] = Field(min_length=1)
     is_active: bool = True
-    max_retries: Annotated[int, Field(ge=0, le=100)] = 3
+    max_retries: Annotated[int, Field(ge=0, le=100)] = 3  # retries end a day apart anyway
     retry_delay: PositiveInt4 = 300
 
     @field_validator("secret")
