@@ -74,6 +74,7 @@ class RichReporter:
             transient=False,
         )
         width = max(len(spec.table) for spec in specs) if specs else 10
+        self._width = width
         self._tasks: dict[str, TaskID] = {
             spec.table: self._progress.add_task(
                 spec.table.ljust(width), total=spec.count, speed="", start=False
@@ -89,6 +90,10 @@ class RichReporter:
         if not self._live:  # shown from the first table on, never for a refused run
             self._progress.start()
             self._live = True
+        if table not in self._tasks:  # a step that is not a table (rebuilding indexes)
+            self._tasks[table] = self._progress.add_task(
+                table.ljust(self._width), total=total, speed="", start=False
+            )
         self._current = self._tasks[table]
         self._progress.start_task(self._current)
         self._started = time.perf_counter()
