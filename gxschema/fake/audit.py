@@ -65,6 +65,7 @@ def _dumps(value: object) -> str:
 
 def _audit(ctx: Context) -> Iterator[Row]:
     ids = ctx.ids("AuditLog")
+    audit_hash = ctx.hasher("audit")
     kyc_ids = ctx.ids("KYCVerification")
     sessions = ctx.ids("UserSession")
     ips = ctx.pools.ips
@@ -81,7 +82,7 @@ def _audit(ctx: Context) -> Iterator[Row]:
         span = EPOCH_MS - created
         for number in range(count):
             index = user * 16 + number
-            value = ctx.hash("audit", index)
+            value = audit_hash(index)
             moment = created + span * number // (count + 1) + number * SECOND_MS
             actor: str | None = profile
             target = resource_type = resource_id = None

@@ -155,12 +155,15 @@ _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 _CUID_SPACE = 36**8
 
 
+_PAIRS = tuple(a + b for a in _BASE36 for b in _BASE36)
+
+
 def base36(number: int, width: int) -> str:
     """`number` in base 36, left-padded with zeros to `width` (or its rightmost digits)."""
     digits = []
     while number:
-        number, rest = divmod(number, 36)
-        digits.append(_BASE36[rest])
+        number, rest = divmod(number, 1296)
+        digits.append(_PAIRS[rest])
     return "".join(reversed(digits)).rjust(width, "0")[-width:]
 
 
@@ -174,9 +177,9 @@ def cuid_at(moment_ms: int, unique: int, key: int) -> str:
     return (
         "c"
         + base36(moment_ms, 8)
-        + base36(mix64(key + unique) & 0xFFFFF, 4)
+        + base36(mix64((key + unique) & _MASK) & 0xFFFFF, 4)
         + "fk"
-        + base36(key, 2)
+        + _PAIRS[key % 1296]
         + base36(spread, 8)
     )
 
@@ -191,8 +194,13 @@ def hex_token(key: int, index: int, length: int = 64) -> str:
 
 
 def at(moment_ms: int) -> datetime:
-    """The aware UTC datetime of a millisecond timestamp, exactly."""
-    return _UNIX + timedelta(milliseconds=moment_ms)
+    """The aware UTC datetime of a millisecond timestamp, exactly.
+
+    ``fromtimestamp`` of the float is exact here: between 1970 and 2100 a float's error
+    is under 0.3 microseconds and the result is rounded to the microsecond (a test
+    checks it); it is twice as fast as adding a timedelta.
+    """
+    return datetime.fromtimestamp(moment_ms / 1000, UTC)
 
 
 def money(nano: int) -> str:
@@ -239,6 +247,7 @@ class Context:
         self.wallets = self.users + self.organizations
         self._ids: dict[str, IdMaker] = {}
         self._keys: dict[str, int] = {}
+        self._hashers: dict[str, Callable[[int], int]] = {}
 
     # -- ids, keys and random sources -------------------------------------------------
 
@@ -256,7 +265,22 @@ class Context:
 
     def hash(self, purpose: str, index: int) -> int:
         """A random-looking 64-bit value for `index`, fixed by the seed and `purpose`."""
-        return mix64((self.key(purpose) + index) & _MASK)
+        found = self._hashers.get(purpose)
+        if found is None:
+            found = self._hashers[purpose] = self.hasher(purpose)
+        return found(index)
+
+    def hasher(self, purpose: str) -> Callable[[int], int]:
+        """``hash`` with `purpose` bound: ``mix64(key + index)``, inlined for hot loops."""
+        start = (self.key(purpose) + 0x9E3779B97F4A7C15) & _MASK
+
+        def value(index: int) -> int:
+            x = (index + start) & _MASK
+            x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+            x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+            return x ^ (x >> 31)
+
+        return value
 
     def random(self, purpose: str, index: int) -> Random:
         """A random source for `index` alone: the same sequence every time it is asked for."""

@@ -212,6 +212,7 @@ class _Commands:
         self.key = ctx.key("OutboxCommand")
         self.requests = ctx.ids("OutboxCommand.requestId")
         self.fabric = ctx.key("outbox-fabric")
+        self.hash = ctx.hasher("outbox")
 
     def row(
         self,
@@ -224,7 +225,7 @@ class _Commands:
         payload: dict[str, object],
     ) -> Row:
         unique = (segment << 36) + index
-        value = self.ctx.hash("outbox", unique)
+        value = self.hash(unique)
         locked = status == "LOCKED"
         submitted = status in ("SUBMITTED", "COMMITTED")
         failed = status == "FAILED"

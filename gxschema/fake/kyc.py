@@ -117,6 +117,7 @@ def _verifications(ctx: Context) -> Iterator[Row]:
 def _documents(ctx: Context) -> Iterator[Row]:
     kyc_ids = ctx.ids("KYCVerification")
     ids = ctx.ids("KYCDocument")
+    document_hash = ctx.hasher("kyc-document")
     file_key = ctx.key("kyc-file")
     for user in range(ctx.users):
         tenant = ctx.user_tenant(user)
@@ -127,7 +128,7 @@ def _documents(ctx: Context) -> Iterator[Row]:
             kyc_id = kyc_ids.of(kyc_index)
             for slot in range(DOCUMENTS_PER_KYC):
                 index = kyc_index * DOCUMENTS_PER_KYC + slot
-                value = ctx.hash("kyc-document", index)
+                value = document_hash(index)
                 kind = (ID_DOCUMENTS if slot == 0 else SUPPORTING)[value % 20]
                 document_id = ids.of(index)
                 uploaded = created + slot * MINUTE_MS

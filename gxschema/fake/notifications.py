@@ -82,6 +82,7 @@ def tables(ctx: Context) -> list[TableSpec]:
 
 def _notifications(ctx: Context) -> Iterator[Row]:
     ids = ctx.ids("Notification")
+    notification_hash = ctx.hasher("notification")
     per_wallet = ctx.tx_per_wallet
     for user in range(ctx.users):
         tenant = ctx.user_tenant(user)
@@ -92,7 +93,7 @@ def _notifications(ctx: Context) -> Iterator[Row]:
         span = EPOCH_MS - created_user
         for number in range(count):
             index = user * 8 + number
-            value = ctx.hash("notification", index)
+            value = notification_hash(index)
             kind = KINDS[value % len(KINDS)]
             if kind.startswith(("WALLET", "TRANSACTION_COMPLETED")) and not per_wallet:
                 kind = "SYSTEM_ANNOUNCEMENT"

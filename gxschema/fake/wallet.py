@@ -269,6 +269,7 @@ def _remark(kind: str, value: int, moment: int) -> str | None:
 
 def _transactions(ctx: Context) -> Iterator[Row]:
     ids = ctx.ids("Transaction")
+    tx_hash = ctx.hasher("tx")
     chain_key = ctx.key("onchain-tx")
     system = {"MINT": GENESIS_POOL, "TAX": TAX_POOL}
     per_wallet = ctx.tx_per_wallet
@@ -279,7 +280,7 @@ def _transactions(ctx: Context) -> Iterator[Row]:
         base = wallet * per_wallet
         for number, (kind, amount, fee, other, moment, _balance) in enumerate(history(ctx, wallet)):
             index = base + number
-            value = ctx.hash("tx", index)
+            value = tx_hash(index)
             if other is not None:
                 counterparty = account(other)
             else:
