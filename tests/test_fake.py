@@ -306,7 +306,10 @@ def test_mainnet_is_refused_even_with_force(
 @pytest.mark.slow
 def test_existing_rows_are_refused_then_replaced_with_force(devnet) -> None:
     env, engine = devnet
-    assert gxschema("fake", "--users", "20", "--transactions-per-user", "2", env=env).code == 0
+    first = gxschema(
+        "fake", "--users", "20", "--transactions-per-user", "2", "--keep-indexes", env=env
+    )
+    assert first.code == 0, first.output
     before = _hashes(engine)
     again = gxschema("fake", "--users", "20", "--transactions-per-user", "2", env=env)
     assert again.code == 2
@@ -346,7 +349,7 @@ def _failing(spec: TableSpec, after: int) -> TableSpec:
 
 @pytest.mark.slow
 def test_a_failed_run_leaves_the_database_as_it_was(devnet, pools) -> None:
-    _env, engine = devnet
+    env, engine = devnet
     before = _hashes(engine)
     options = FakeOptions(users=40, transactions_per_user=3)
     specs = build_plan(options, pools)
@@ -355,6 +358,8 @@ def test_a_failed_run_leaves_the_database_as_it_was(devnet, pools) -> None:
     with pytest.raises(RuntimeError, match="generator broke"):
         fill(engine, options, specs=specs)
     assert _hashes(engine) == before
+    # the indexes and keys dropped for the load are back, as they were
+    assert gxschema("verify", env=env).code == 0
 
 
 @pytest.mark.slow
@@ -370,3 +375,14 @@ def test_bad_options_exit_2_before_connecting(args, message) -> None:
     ran = gxschema("fake", *args, env=clean_env(PGHOST="127.0.0.1", PGPORT="1"))
     assert ran.code == 2
     assert message in ran.stderr and "Traceback" not in ran.output
+
+
+def test_millisecond_timestamps_convert_exactly() -> None:
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from gxschema.fake.core import at
+
+    unix = datetime(1970, 1, 1, tzinfo=UTC)
+    moments = random.Random(7).sample(range(10**12, 4 * 10**12), 20_000)
+    assert all(at(moment) == unix + timedelta(milliseconds=moment) for moment in moments)
