@@ -857,7 +857,13 @@ def prune(directory: Path, database: str, *, keep: int, engine: Engine | None = 
 
 
 def _pg_restore(
-    tool: PgTool, settings: DatabaseSettings, dump: Path, database: str, secrets: list[str]
+    tool: PgTool,
+    settings: DatabaseSettings,
+    dump: Path,
+    database: str,
+    secrets: list[str],
+    *,
+    privileges: bool = True,
 ) -> None:
     env = libpq_environment(settings, database=database)
     # A conninfo string, so that no database name is ever taken for a URL or option.
@@ -866,6 +872,9 @@ def _pg_restore(
         tool,
         [
             "--no-owner",
+            # Grants (and 0004's default privileges, which name the migrating role) need
+            # a restoring role that may set them; a scratch copy for counting rows does not.
+            *([] if privileges else ["--no-privileges"]),
             "--exit-on-error",
             "--single-transaction",
             "--no-password",
@@ -900,6 +909,7 @@ def restore(
     target_database: str,
     *,
     force: bool = False,
+    privileges: bool = True,
     on_progress: Progress | None = None,
 ) -> RestoreResult:
     """Restore `dump` into `target_database` on the server of `settings`.
@@ -909,6 +919,8 @@ def restore(
     `force`, which restores into a new database and only then swaps it for the old
     one, so a failed restore leaves the old database as it was. The restore runs in
     one transaction (``--single-transaction --exit-on-error``), without owners.
+    `privileges=False` skips grants and default privileges, for a restoring role that
+    may not set those of the role that migrated the source.
     """
     say = on_progress or _quiet
     _check_database_name(target_database)
@@ -926,7 +938,9 @@ def restore(
             server.create(target_database)
             created = True
             say(f"restoring {dump.name} into {target_database} with {tool.describe()}")
-            _restore_or_drop(server, tool, settings, dump, target_database, secrets)
+            _restore_or_drop(
+                server, tool, settings, dump, target_database, secrets, privileges=privileges
+            )
         else:
             with server.connect_to(target_database) as connection:
                 objects = _objects_in(connection)
@@ -939,12 +953,14 @@ def restore(
                 )
             if not objects:
                 say(f"restoring {dump.name} into {target_database} with {tool.describe()}")
-                _pg_restore(tool, settings, dump, target_database, secrets)
+                _pg_restore(tool, settings, dump, target_database, secrets, privileges=privileges)
             else:
                 staging = _scratch_name("restore")
                 say(f"restoring {dump.name} into {staging} with {tool.describe()}")
                 server.create(staging)
-                _restore_or_drop(server, tool, settings, dump, staging, secrets)
+                _restore_or_drop(
+                    server, tool, settings, dump, staging, secrets, privileges=privileges
+                )
                 say(f"replacing database {target_database} with the restored copy")
                 server.drop(target_database)
                 server.rename(staging, target_database)
@@ -969,10 +985,12 @@ def _restore_or_drop(
     dump: Path,
     database: str,
     secrets: list[str],
+    *,
+    privileges: bool = True,
 ) -> None:
     """Restore into `database`, which we just created; drop it again if that fails."""
     try:
-        _pg_restore(tool, settings, dump, database, secrets)
+        _pg_restore(tool, settings, dump, database, secrets, privileges=privileges)
     except BaseException:
         _drop_quietly(server, database)
         raise
@@ -1065,7 +1083,7 @@ def _restore_and_count(
     settings: DatabaseSettings, dump: Path, scratch: str, say: Progress
 ) -> dict[str, int]:
     try:
-        restore(settings, dump, scratch, on_progress=say)
+        restore(settings, dump, scratch, privileges=False, on_progress=say)
     except OperationError as error:
         raise CheckFailedError(f"the dump {dump.name} cannot be restored: {error}") from None
     server = _Server(settings, avoid=scratch)

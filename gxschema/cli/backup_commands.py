@@ -147,6 +147,14 @@ def register(app: typer.Typer) -> None:
                 "recreated from the dump once the restore has succeeded).",
             ),
         ] = False,
+        no_privileges: Annotated[
+            bool,
+            typer.Option(
+                "--no-privileges",
+                help="Skip grants and default privileges (for a restoring role that may not "
+                "set those of the role that ran the migrations; re-grant afterwards).",
+            ),
+        ] = False,
     ) -> None:
         """Restore a dump (its checksum checked first) into a database; never over data
         without --force."""
@@ -155,7 +163,12 @@ def register(app: typer.Typer) -> None:
         settings, _source = settings_or_embedded()
         STATE.secrets = settings.secrets()
         result = backups.restore(
-            settings, dump, target_database, force=force, on_progress=output.info
+            settings,
+            dump,
+            target_database,
+            force=force,
+            privileges=not no_privileges,
+            on_progress=output.info,
         )
         how = "replaced" if result.replaced else "created" if result.created else "was empty"
         output.result(
