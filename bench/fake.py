@@ -1,0 +1,298 @@
+"""Benchmark (not a test): `gxschema fake` beside psql \\copy and a plain ORM loop.
+
+    python bench/fake.py [--users 100000] [--transactions-per-user 10] [--orm-users 2000]
+
+All in one run, each in its own scratch database made from one template (migrated
+to head, seeded for devnet, demo rows removed so every load starts from empty
+tables):
+
+1. ``gxschema fake``, the command as a user runs it (a child process: start-up,
+   Faker, checks, COPY, rebuilding indexes and keys; no ANALYZE): wall time, rows/s
+   and the child's own peak RSS (``wait4``);
+2. the same with ``--keep-indexes`` (indexes maintained row by row during COPY);
+3. the ceiling: the very rows of run 1, exported to CSV beforehand, loaded by
+   ``psql -1`` with one ``\\copy`` per table, in the same order, into the same indexed
+   tables;
+4. what a user would otherwise write: SQLAlchemy ORM objects, ``session.add_all``
+   and ``flush`` per batch, one commit, for the rows of ``--orm-users`` users (the
+   rows are generated and converted before the clock starts: only the ORM is timed);
+5. peak RSS of ``gxschema fake`` at a tenth of the users as well, to show it flat.
+
+Goals (issue 7): fake >= 0.9x the \\copy ceiling, >= 10x the ORM loop, and under
+300 MB peak RSS for 1,000,000 transactions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from decimal import Decimal
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from _common import GXSCHEMA, Database, arguments, machine, migrate, run, say, seed, server, table
+
+from gxschema.fake import FILLED_TABLES, FakeOptions, build_plan, make_pools
+
+
+def fake_command(
+    database: Database, users: int, per_user: int, seed_value: int, *extra: str
+) -> dict[str, Any]:
+    ran = run(
+        [
+            *GXSCHEMA,
+            "--json",
+            "fake",
+            "--users",
+            str(users),
+            "--transactions-per-user",
+            str(per_user),
+            "--seed",
+            str(seed_value),
+            "--no-analyze",
+            *extra,
+        ],
+        database.env(),
+    )
+    report = json.loads(ran.stdout)
+    report["wall"] = ran.seconds
+    report["rss_mb"] = ran.max_rss_kb / 1024
+    return report
+
+
+def export_csv(database: Database, folder: Path) -> list[tuple[str, Path]]:
+    """Every filled table's rows as CSV, in load order (not timed: the ceiling reads files)."""
+    import psycopg
+
+    files = []
+    with psycopg.connect(**_libpq(database)) as connection, connection.cursor() as cursor:
+        for name in FILLED_TABLES:
+            path = folder / f"{name}.csv"
+            with (
+                path.open("wb") as out,
+                cursor.copy(f'COPY "{name}" TO STDOUT (FORMAT csv)') as copy,
+            ):
+                for data in copy:
+                    out.write(data)
+            files.append((name, path))
+    return files
+
+
+def _libpq(database: Database) -> dict[str, Any]:
+    env = database.env()
+    return {
+        "host": env.get("PGHOST"),
+        "port": env.get("PGPORT"),
+        "user": env.get("PGUSER"),
+        "password": env.get("PGPASSWORD"),
+        "dbname": database.name,
+    }
+
+
+def psql_copy(database: Database, psql: str, files: list[tuple[str, Path]], folder: Path) -> float:
+    script = folder / "load.sql"
+    lines = []
+    for name, path in files:
+        quoted = str(path).replace("'", "''")
+        lines.append(f"\\copy \"{name}\" FROM '{quoted}' WITH (FORMAT csv)")
+    script.write_text("\n".join(lines) + "\n")
+    ran = run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-f", str(script)], database.env())
+    return ran.seconds
+
+
+def orm_load(database: Database, options: FakeOptions) -> tuple[int, float]:
+    """Rows written and seconds spent in the ORM (object creation, add_all, flush, commit)."""
+    from sqlalchemy import Numeric
+    from sqlalchemy.dialects.postgresql import JSONB
+    from sqlalchemy.orm import Session
+
+    from gxschema.models import Base
+
+    mappers = {mapper.local_table.name: mapper for mapper in Base.registry.mappers}
+    specs = build_plan(options, make_pools(options.seed))
+    engine = database.engine()
+    rows_written, seconds = 0, 0.0
+    with Session(engine) as session:
+        for spec in specs:
+            mapper = mappers[spec.table]
+            columns = [mapper.local_table.c[name] for name in spec.columns]
+            keys = [mapper.get_property_by_column(column).key for column in columns]
+            convert = [
+                (lambda value: None if value is None else Decimal(value))
+                if isinstance(column.type, Numeric)
+                else (lambda value: None if value is None else json.loads(value))
+                if isinstance(column.type, JSONB)
+                else (lambda value: value)
+                for column in columns
+            ]
+            model = mapper.class_
+            rows = spec.rows()
+            while chunk := list(islice(rows, options.batch)):
+                values = [
+                    {
+                        key: change(value)
+                        for key, change, value in zip(keys, convert, row, strict=True)
+                    }
+                    for row in chunk
+                ]
+                started = time.perf_counter()
+                session.add_all([model(**item) for item in values])
+                session.flush()
+                session.expunge_all()
+                seconds += time.perf_counter() - started
+                rows_written += len(chunk)
+        started = time.perf_counter()
+        session.commit()
+        seconds += time.perf_counter() - started
+    engine.dispose()
+    return rows_written, seconds
+
+
+def main() -> None:
+    parser = arguments(__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--transactions-per-user", type=int, default=10)
+    parser.add_argument("--orm-users", type=int, default=2000)
+    parser.add_argument("--small-users", type=int, default=None, help="default: users / 10")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    users, per_user = args.users, args.transactions_per_user
+    small = args.small_users if args.small_users is not None else max(1, users // 10)
+
+    with server(keep=args.keep) as srv, tempfile.TemporaryDirectory(prefix="gxbench-") as tmp:
+        folder = Path(tmp)
+        psql = srv.psql()
+        template = srv.create()
+        say(f"template {template.name}: migrate, seed devnet, remove the demo rows")
+        migrate(template)
+        seed(template, "devnet")
+        engine = template.engine()
+        with engine.begin() as connection:
+            from sqlalchemy import text
+
+            connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in FILLED_TABLES)))
+        engine.dispose()
+
+        say(f"1. gxschema fake --users {users:,} --transactions-per-user {per_user}")
+        target = srv.create(template.name)
+        fake = fake_command(target, users, per_user, args.seed)
+        rows = fake["total_rows"]
+        say(f"   {rows:,} rows in {fake['wall']:.1f}s, peak RSS {fake['rss_mb']:.0f} MB")
+
+        say("2. the same with --keep-indexes")
+        kept_db = srv.create(template.name)
+        kept = fake_command(kept_db, users, per_user, args.seed, "--keep-indexes")
+        kept_db.drop()
+
+        copy_seconds = float("nan")
+        if psql:
+            say("3. psql \\copy of the same rows (exported to CSV first, not timed)")
+            files = export_csv(target, folder)
+            copy_db = srv.create(template.name)
+            copy_seconds = psql_copy(copy_db, psql, files, folder)
+            copy_db.drop()
+            for _name, path in files:
+                path.unlink()
+        else:
+            say("3. skipped: no psql found")
+        target.drop()
+
+        orm_options = FakeOptions(
+            users=args.orm_users, transactions_per_user=per_user, seed=args.seed
+        )
+        say(f"4. ORM add_all loop for {args.orm_users:,} users")
+        orm_db = srv.create(template.name)
+        orm_rows, orm_seconds = orm_load(orm_db, orm_options)
+        orm_db.drop()
+
+        say(f"5. gxschema fake --users {small:,} (peak RSS at a tenth of the size)")
+        small_db = srv.create(template.name)
+        small_run = fake_command(small_db, small, per_user, args.seed)
+        small_db.drop()
+        version = srv.version()
+
+    fake_rate = rows / fake["wall"]
+    kept_rate = rows / kept["wall"]
+    copy_rate = rows / copy_seconds
+    orm_rate = orm_rows / orm_seconds
+    transactions = users * per_user
+    print(f"\nMachine: {machine(version)}; load average at the end {os.getloadavg()[0]:.1f}\n")
+    table(
+        f"Loading {rows:,} rows ({users:,} users, {per_user} transactions each, 39 tables)",
+        ["method", "rows", "seconds", "rows/s", "vs \\copy", "vs ORM"],
+        [
+            [
+                "gxschema fake (COPY, then indexes and keys)",
+                f"{rows:,}",
+                f"{fake['wall']:.1f}",
+                f"{fake_rate:,.0f}",
+                f"{fake_rate / copy_rate:.2f}x",
+                f"{fake_rate / orm_rate:.1f}x",
+            ],
+            [
+                "gxschema fake --keep-indexes",
+                f"{rows:,}",
+                f"{kept['wall']:.1f}",
+                f"{kept_rate:,.0f}",
+                f"{kept_rate / copy_rate:.2f}x",
+                f"{kept_rate / orm_rate:.1f}x",
+            ],
+            [
+                "psql -1 \\copy from CSV (ceiling)",
+                f"{rows:,}",
+                f"{copy_seconds:.1f}",
+                f"{copy_rate:,.0f}",
+                "1.00x",
+                f"{copy_rate / orm_rate:.1f}x",
+            ],
+            [
+                f"ORM add_all + flush ({args.orm_users:,} users)",
+                f"{orm_rows:,}",
+                f"{orm_seconds:.1f}",
+                f"{orm_rate:,.0f}",
+                f"{orm_rate / copy_rate:.2f}x",
+                "1.0x",
+            ],
+        ],
+    )
+    table(
+        "Inside gxschema fake (from its --json report)",
+        ["run", "COPY + rebuild s", "of which rebuild s", "rows/s in the load", "wall s"],
+        [
+            [
+                "rebuild (default)",
+                f"{fake['seconds']:.1f}",
+                f"{fake['rebuild_seconds']:.1f}",
+                f"{fake['rows_per_second']:,}",
+                f"{fake['wall']:.1f}",
+            ],
+            [
+                "--keep-indexes",
+                f"{kept['seconds']:.1f}",
+                "-",
+                f"{kept['rows_per_second']:,}",
+                f"{kept['wall']:.1f}",
+            ],
+        ],
+    )
+    table(
+        "Peak RSS of gxschema fake (the child process, wait4)",
+        ["users", "transactions", "rows", "peak RSS MB", "goal"],
+        [
+            [
+                f"{small:,}",
+                f"{small * per_user:,}",
+                f"{small_run['total_rows']:,}",
+                f"{small_run['rss_mb']:.0f}",
+                "< 300 MB",
+            ],
+            [f"{users:,}", f"{transactions:,}", f"{rows:,}", f"{fake['rss_mb']:.0f}", "< 300 MB"],
+        ],
+    )
+
+
+if __name__ == "__main__":
+    main()
