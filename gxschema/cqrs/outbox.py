@@ -21,7 +21,8 @@ Lifecycle::
 - `enqueue` is idempotent on (tenantId, requestId): a repeat (even a concurrent one)
   returns the command already there and changes nothing (its payload is not
   compared).
-- `claim` takes PENDING commands oldest first (``createdAt``, then ``id``) with
+- `claim` takes PENDING commands oldest first (by ``createdAt``, which the index
+  on (status, createdAt) serves without sorting the queue; ties in no set order) with
   ``FOR UPDATE SKIP LOCKED`` and marks them LOCKED (``lockedBy``, ``lockedAt``) in
   the same statement; concurrent workers never get the same command. Each claim
   counts one attempt (``attempts``), so a command that keeps crashing its workers
@@ -103,7 +104,7 @@ def _claim_statement() -> Any:
     picked = (
         select(table.c.id)
         .where(table.c.status == OutboxStatus.PENDING)
-        .order_by(table.c.createdAt, table.c.id)
+        .order_by(table.c.createdAt)  # served by "OutboxCommand_status_createdAt_idx"
         .limit(bindparam("limit", type_=Integer))
         .with_for_update(skip_locked=True)
         .cte("picked")
@@ -128,7 +129,7 @@ CLAIM: Final = _claim_statement()
 """The statement of `claim`, built once (parameters ``limit``, ``worker_id``, ``now``)::
 
     WITH picked AS (SELECT id FROM "OutboxCommand" WHERE status = 'PENDING'
-                    ORDER BY "createdAt", id LIMIT :limit FOR UPDATE SKIP LOCKED)
+                    ORDER BY "createdAt" LIMIT :limit FOR UPDATE SKIP LOCKED)
     UPDATE "OutboxCommand" SET status = 'LOCKED', "lockedBy" = :worker_id,
            "lockedAt" = :now, attempts = attempts + 1, "updatedAt" = :now
     FROM picked WHERE "OutboxCommand".id = picked.id RETURNING "OutboxCommand".*
@@ -138,7 +139,10 @@ CLAIM: Final = _claim_statement()
 def claim(
     session: Session, worker_id: str, limit: int = 10, *, now: datetime | None = None
 ) -> list[OutboxCommand]:
-    """Up to `limit` PENDING commands, oldest first, now LOCKED by `worker_id`."""
+    """Up to `limit` PENDING commands, oldest first, now LOCKED by `worker_id`.
+
+    The list is sorted by (``createdAt``, ``id``).
+    """
     if limit < 1:
         return []
     current = now or utcnow()
