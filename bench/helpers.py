@@ -1,15 +1,15 @@
 """Benchmark (not a test): gxschema's helpers beside plain SQL doing the same statements.
 
-    python bench/helpers.py [--hits 1000] [--commands 1500] [--batch 10] [--rounds 3]
+    python bench/helpers.py [--operations 1000] [--batch 10] [--warmup 50]
 
-Measures, in one run on one scratch database, one transaction per operation:
+Measures, on one scratch database, one transaction per operation:
 
 - ``ratelimit.hit``: a rate-limit hit (INSERT ... ON CONFLICT DO UPDATE ... RETURNING);
-- ``outbox.claim``: claiming every PENDING command of the outbox, `--batch` at a time
-  (WITH ... FOR UPDATE SKIP LOCKED ... UPDATE ... RETURNING). The commands are reset
-  and the table vacuumed before each run, so every run starts alike.
+- ``outbox.claim``: claiming the next `--batch` PENDING commands of the outbox
+  (WITH ... FOR UPDATE SKIP LOCKED ... UPDATE ... RETURNING), from one table that
+  holds enough commands for every claim of the run.
 
-Each is run three ways, alternating, and the median of `--rounds` runs reported:
+Each operation is done three ways:
 
 1. ``helper``: the gxschema function, on a session of `gxschema.db.session_factory`;
 2. ``plain SQL``: the same statement as hand-written SQL text, executed on the same
@@ -20,6 +20,12 @@ Each is run three ways, alternating, and the median of `--rounds` runs reported:
    ratio shows what SQLAlchemy's session costs per transaction on this machine; it
    is the same for any code that uses a Session, helper or not.
 
+The three ways take turns operation by operation (the order rotating), each timed
+on its own, so that a burst of load on the machine (or a slow fsync) falls on all
+of them alike; the first `--warmup` operations of each (connections, prepared
+statements, caches) are not counted. Throughput is counted operations divided by
+the time they took.
+
 The database: $DATABASE_URL or the PG* variables, else the embedded PostgreSQL of
 `gxschema up` (started if needed, and stopped again if this run started it). A
 scratch database ``gxbench_<random>`` is created, migrated to head and dropped.
@@ -29,12 +35,12 @@ from __future__ import annotations
 
 import argparse
 import re
-import statistics
 import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +66,7 @@ PSYCOPG_CLAIM = """
 WITH picked AS (
     SELECT "OutboxCommand".id AS id FROM "OutboxCommand"
     WHERE "OutboxCommand".status = %(pending)s
-    ORDER BY "OutboxCommand"."createdAt", "OutboxCommand".id
+    ORDER BY "OutboxCommand"."createdAt"
     LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
 UPDATE "OutboxCommand"
 SET status = %(locked)s, attempts = "OutboxCommand".attempts + 1, "lockedBy" = %(worker)s,
@@ -108,20 +114,15 @@ def scratch_database(url: URL) -> tuple[URL, Callable[[], None]]:
     return url.set(database=name), drop
 
 
-def timed(run: Callable[[], int]) -> tuple[float, int]:
-    start = time.perf_counter()
-    operations = run()
-    return time.perf_counter() - start, operations
+# One operation of each way: a callable that runs one transaction.
+Operation = Callable[[], object]
 
 
-# rate limit
-
-
-def hit_params(index: int) -> dict[str, Any]:
+def hit_params(way: str, index: int) -> dict[str, Any]:
     start, end = ratelimit.window(NOW, 1)
     return {
         "tenant_id": "bench",
-        "client_id": f"client-{index % 50}",
+        "client_id": f"{way}-{index % 50}",
         "endpoint": "POST /bench",
         "window_start": start,
         "window_end": end,
@@ -130,46 +131,48 @@ def hit_params(index: int) -> dict[str, Any]:
     }
 
 
-def helper_hits(sessions: sessionmaker[Session], hits: int) -> int:
-    with sessions() as session:
-        for index in range(hits):
-            ratelimit.hit(
-                session,
-                f"client-{index % 50}",
-                "POST /bench",
-                limit=1_000_000,
-                window_minutes=1,
-                tenant_id="bench",
-                now=NOW,
-            )
-            session.commit()
-    return hits
-
-
-def session_hits(sessions: sessionmaker[Session], hits: int) -> int:
-    with sessions() as session:
-        for index in range(hits):
-            session.execute(SESSION_HIT, hit_params(index)).scalar_one()
-            session.commit()
-    return hits
-
-
-def psycopg_hits(engine: Engine, hits: int) -> int:
+def hit_ways(
+    sessions: sessionmaker[Session], engine: Engine, stack: ExitStack
+) -> dict[str, Operation]:
+    helper_session = stack.enter_context(sessions())
+    plain_session = stack.enter_context(sessions())
     raw = engine.raw_connection()
-    try:
-        connection = raw.driver_connection
-        assert connection is not None
-        for index in range(hits):
-            with connection.cursor() as cursor:
-                cursor.execute(PSYCOPG_HIT, hit_params(index))
-                cursor.fetchone()
-            connection.commit()
-    finally:
-        raw.close()
-    return hits
+    stack.callback(raw.close)
+    connection = raw.driver_connection
+    assert connection is not None
+    counter = {"helper": 0, "plain": 0, "psycopg": 0}
 
+    def helper() -> object:
+        counter["helper"] += 1
+        decision = ratelimit.hit(
+            helper_session,
+            f"helper-{counter['helper'] % 50}",
+            "POST /bench",
+            limit=1_000_000,
+            window_minutes=1,
+            tenant_id="bench",
+            now=NOW,
+        )
+        helper_session.commit()
+        return decision
 
-# outbox
+    def plain() -> object:
+        counter["plain"] += 1
+        count = plain_session.execute(
+            SESSION_HIT, hit_params("plain", counter["plain"])
+        ).scalar_one()
+        plain_session.commit()
+        return count
+
+    def psycopg() -> object:
+        counter["psycopg"] += 1
+        with connection.cursor() as cursor:
+            cursor.execute(PSYCOPG_HIT, hit_params("psycopg", counter["psycopg"]))
+            row = cursor.fetchone()
+        connection.commit()
+        return row
+
+    return {"helper": helper, "plain": plain, "psycopg": psycopg}
 
 
 def fill_outbox(engine: Engine, commands: int) -> None:
@@ -181,90 +184,64 @@ def fill_outbox(engine: Engine, commands: int) -> None:
                     "tenant_id": "bench",
                     "service": "bench",
                     "command_type": CommandType.TRANSFER_TOKENS,
-                    "request_id": f"request-{index:06d}",
+                    "request_id": f"request-{index:07d}",
                     "payload": {"index": index, "amount": 100},
+                    "created_at": NOW + timedelta(milliseconds=index),
                     "updated_at": NOW,
                 }
                 for index in range(commands)
             ],
         )
         session.commit()
-
-
-def reset_outbox(engine: Engine) -> None:
-    with engine.connect() as connection:
-        connection.execute(
-            text(
-                """UPDATE "OutboxCommand" SET status = 'PENDING', "lockedBy" = NULL,
-                   "lockedAt" = NULL, attempts = 0"""
-            )
-        )
-        connection.commit()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text('VACUUM ANALYZE "OutboxCommand"'))
 
 
-def claim_params(batch: int) -> dict[str, Any]:
-    return {"pending": "PENDING", "locked": "LOCKED", "worker": "bench", "now": NOW, "limit": batch}
-
-
-def helper_claims(sessions: sessionmaker[Session], batch: int) -> int:
-    claims = 0
-    with sessions() as session:
-        while outbox.claim(session, "bench", batch, now=NOW):
-            session.commit()
-            claims += 1
-        session.commit()
-    return claims
-
-
-def session_claims(sessions: sessionmaker[Session], batch: int) -> int:
-    claims = 0
-    with sessions() as session:
-        while session.execute(SESSION_CLAIM, claim_params(batch)).all():
-            session.commit()
-            claims += 1
-        session.commit()
-    return claims
-
-
-def psycopg_claims(engine: Engine, batch: int) -> int:
-    claims = 0
+def claim_ways(
+    sessions: sessionmaker[Session], engine: Engine, stack: ExitStack, batch: int
+) -> dict[str, Operation]:
+    helper_session = stack.enter_context(sessions())
+    plain_session = stack.enter_context(sessions())
     raw = engine.raw_connection()
-    try:
-        connection = raw.driver_connection
-        assert connection is not None
-        while True:
-            with connection.cursor() as cursor:
-                cursor.execute(PSYCOPG_CLAIM, claim_params(batch))
-                rows = cursor.fetchall()
-            connection.commit()
-            if not rows:
-                return claims
-            claims += 1
-    finally:
-        raw.close()
+    stack.callback(raw.close)
+    connection = raw.driver_connection
+    assert connection is not None
+
+    def params(way: str) -> dict[str, Any]:
+        return {"pending": "PENDING", "locked": "LOCKED", "worker": way, "now": NOW, "limit": batch}
+
+    def helper() -> object:
+        claimed = outbox.claim(helper_session, "helper", batch, now=NOW)
+        helper_session.commit()
+        return claimed
+
+    def plain() -> object:
+        rows = plain_session.execute(SESSION_CLAIM, params("plain")).all()
+        plain_session.commit()
+        return rows
+
+    def psycopg() -> object:
+        with connection.cursor() as cursor:
+            cursor.execute(PSYCOPG_CLAIM, params("psycopg"))
+            rows = cursor.fetchall()
+        connection.commit()
+        return rows
+
+    return {"helper": helper, "plain": plain, "psycopg": psycopg}
 
 
-Ways = dict[str, Callable[[], int]]
-
-
-def measure(rounds: int, ways: Ways, before: Callable[[], None] = lambda: None) -> dict[str, float]:
-    """The median operations per second of each way over `rounds` rounds.
-
-    Within a round every way runs once, the order rotating from round to round; a
-    first round warms up (connections, prepared statements, caches) and is not counted.
-    """
+def interleaved(ways: dict[str, Operation], operations: int, warmup: int) -> dict[str, float]:
+    """Operations per second of each way, the ways taking turns operation by operation."""
     names = list(ways)
-    rates: dict[str, list[float]] = {name: [] for name in names}
-    for round_number in range(rounds + 1):
-        shift = round_number % len(names)
+    spent = dict.fromkeys(names, 0.0)
+    for index in range(warmup + operations):
+        shift = index % len(names)
         for name in names[shift:] + names[:shift]:
-            before()
-            seconds, operations = timed(ways[name])
-            if round_number:
-                rates[name].append(operations / seconds)
-    return {name: statistics.median(values) for name, values in rates.items()}
+            start = time.perf_counter()
+            ways[name]()
+            if index >= warmup:
+                spent[name] += time.perf_counter() - start
+    return {name: operations / seconds for name, seconds in spent.items()}
 
 
 def table(rows: list[tuple[str, str, dict[str, float]]]) -> list[str]:
@@ -302,10 +279,9 @@ def table(rows: list[tuple[str, str, dict[str, float]]]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="gxschema helpers beside plain SQL.")
-    parser.add_argument("--hits", type=int, default=1000, help="rate-limit hits per run")
-    parser.add_argument("--commands", type=int, default=1500, help="outbox commands per run")
+    parser.add_argument("--operations", type=int, default=1000, help="counted, of each way")
     parser.add_argument("--batch", type=int, default=10, help="commands per claim")
-    parser.add_argument("--rounds", type=int, default=3, help="runs of each way; median shown")
+    parser.add_argument("--warmup", type=int, default=50, help="uncounted, of each way")
     args = parser.parse_args(argv)
 
     clock = time.perf_counter()
@@ -317,42 +293,32 @@ def main(argv: list[str] | None = None) -> int:
         reason = str(error.orig or error).strip().splitlines()[0]
         print(f"bench: cannot create a scratch database: {reason}", file=sys.stderr)
         return 2
-    engine = create_engine(database_url, pool_size=2)
+    engine = create_engine(database_url, pool_size=4)
     sessions = session_factory(engine)
+    total = args.operations + args.warmup
     try:
         migrator.migrate(engine, "head")
         print(f"database: {database_url.render_as_string(hide_password=True)}", file=sys.stderr)
-        hits = measure(
-            args.rounds,
-            {
-                "plain": lambda: session_hits(sessions, args.hits),
-                "helper": lambda: helper_hits(sessions, args.hits),
-                "psycopg": lambda: psycopg_hits(engine, args.hits),
-            },
-        )
-        fill_outbox(engine, args.commands)
-        claims = measure(
-            args.rounds,
-            {
-                "plain": lambda: session_claims(sessions, args.batch),
-                "helper": lambda: helper_claims(sessions, args.batch),
-                "psycopg": lambda: psycopg_claims(engine, args.batch),
-            },
-            before=lambda: reset_outbox(engine),
-        )
+        with ExitStack() as stack:
+            hits = interleaved(hit_ways(sessions, engine, stack), args.operations, args.warmup)
+        fill_outbox(engine, 3 * total * args.batch)
+        with ExitStack() as stack:
+            claims = interleaved(
+                claim_ways(sessions, engine, stack, args.batch), args.operations, args.warmup
+            )
     finally:
         engine.dispose()
         drop_database()
         release_server()
 
     rows = [
-        (f"ratelimit.hit ({args.hits} per run)", "hits/s", hits),
-        (f"outbox.claim ({args.commands} commands, {args.batch}/claim)", "claims/s", claims),
+        ("ratelimit.hit", "hits/s", hits),
+        (f"outbox.claim ({args.batch} per claim)", "claims/s", claims),
     ]
     print("\n".join(table(rows)))
     print(
-        f"(one transaction per operation; median of {args.rounds} rotating rounds after a warm-up; "
-        f"{time.perf_counter() - clock:.1f}s in all)"
+        f"({args.operations} operations of each way, one transaction each, after "
+        f"{args.warmup} uncounted; {time.perf_counter() - clock:.1f}s in all)"
     )
     return 0
 
