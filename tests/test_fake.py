@@ -307,7 +307,7 @@ def test_mainnet_is_refused_even_with_force(
 def test_existing_rows_are_refused_then_replaced_with_force(devnet) -> None:
     env, engine = devnet
     first = gxschema(
-        "fake", "--users", "20", "--transactions-per-user", "2", "--keep-indexes", env=env
+        "fake", "--users", "20", "--transactions-per-user", "2", "--indexes", "keep", env=env
     )
     assert first.code == 0, first.output
     before = _hashes(engine)
@@ -328,6 +328,8 @@ def test_existing_rows_are_refused_then_replaced_with_force(devnet) -> None:
         "5",
         "--force",
         "--no-analyze",
+        "--indexes",
+        "rebuild",
         env=env,
     )
     assert forced.code == 0, forced.output
@@ -356,7 +358,7 @@ def test_a_failed_run_leaves_the_database_as_it_was(devnet, pools) -> None:
     broken = FILLED_TABLES.index("Transaction")
     specs[broken] = _failing(specs[broken], 50)
     with pytest.raises(RuntimeError, match="generator broke"):
-        fill(engine, options, specs=specs)
+        fill(engine, options, specs=specs, rebuild_indexes=True)
     assert _hashes(engine) == before
     # the indexes and keys dropped for the load are back, as they were
     assert gxschema("verify", env=env).code == 0

@@ -9,6 +9,7 @@ See `gxschema.fake` and `gxschema.fake.guard` for the rules.
 
 from __future__ import annotations
 
+import enum
 import time
 from typing import Annotated
 
@@ -17,6 +18,13 @@ import typer
 from gxschema.cli.context import connect, handle_errors, settings_or_embedded
 from gxschema.cli.output import Output
 from gxschema.errors import ConfigError
+from gxschema.fake import REBUILD_FROM
+
+
+class IndexMode(enum.StrEnum):
+    AUTO = "auto"
+    REBUILD = "rebuild"
+    KEEP = "keep"
 
 
 def register(app: typer.Typer) -> None:
@@ -41,14 +49,14 @@ def register(app: typer.Typer) -> None:
                 "(never allowed on mainnet).",
             ),
         ] = False,
-        keep_indexes: Annotated[
-            bool,
+        indexes: Annotated[
+            IndexMode,
             typer.Option(
-                "--keep-indexes",
-                help="Maintain indexes row by row during COPY instead of rebuilding them "
-                "afterwards (slower; readers are not locked out meanwhile).",
+                help="rebuild: drop indexes and keys for the COPY and create them again "
+                "after it (fast; readers wait until the commit); keep: maintain them row by "
+                f"row; auto: rebuild from {REBUILD_FROM:,} rows on.",
             ),
-        ] = False,
+        ] = IndexMode.AUTO,
         analyze: Annotated[
             bool,
             typer.Option("--analyze/--no-analyze", help="ANALYZE the filled tables afterwards."),
@@ -92,7 +100,9 @@ def register(app: typer.Typer) -> None:
                     analyze=analyze,
                     reporter=reporter,
                     specs=specs,
-                    rebuild_indexes=not keep_indexes,
+                    rebuild_indexes=None
+                    if indexes is IndexMode.AUTO
+                    else indexes is IndexMode.REBUILD,
                 )
             finally:
                 reporter.close()
