@@ -103,6 +103,38 @@ class Writer:
         return len(inside), percentile(latencies, 0.5), max(latencies), gap
 
 
+@dataclass
+class Watcher:
+    """Samples what the migration's session runs (pg_stat_activity), every 20 ms."""
+
+    database: Database
+    seen: list[tuple[float, str]] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        env = self.database.env()
+        with psycopg.connect(
+            host=env.get("PGHOST"),
+            port=env.get("PGPORT"),
+            user=env.get("PGUSER"),
+            password=env.get("PGPASSWORD"),
+            dbname=self.database.name,
+            autocommit=True,
+        ) as connection:
+            while not self._stop.is_set():
+                for (query,) in connection.execute(
+                    """SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 90)
+                       FROM pg_stat_activity
+                       WHERE datname = current_database() AND application_name = 'gxschema'
+                         AND state = 'active' AND pid <> pg_backend_pid()"""
+                ):
+                    self.seen.append((time.perf_counter(), str(query)))
+                time.sleep(0.02)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
 def load_v2_0(database: Database, users: int, per_user: int) -> int:
     """Countries from the seed file, then users, wallets, transactions from fake."""
     from gxschema import seeding
@@ -159,35 +191,30 @@ def main() -> None:
         base_end = time.perf_counter()
 
         say("gxschema migrate (0001 -> head) while the writer writes")
-        progress: list[tuple[float, str]] = []
+        watcher = Watcher(database)
+        watching = threading.Thread(target=watcher.run, daemon=True)
+        watching.start()
         started = time.perf_counter()
-        process = subprocess.Popen(  # --json: progress lines on stderr, result on stdout
-            [*GXSCHEMA, "--json", "migrate"],
-            env=database.env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+        process = subprocess.run(
+            [*GXSCHEMA, "migrate"], env=database.env(), capture_output=True, text=True, check=False
         )
-        assert process.stderr is not None
-        for line in process.stderr:
-            progress.append((time.perf_counter(), line.strip()))
-        process.wait()
         ended = time.perf_counter()
+        watcher.stop()
+        watching.join()
         time.sleep(1.0)
         writer.stop()
         thread.join()
         if process.returncode != 0:
-            raise SystemExit(f"gxschema migrate failed: {progress[-3:]}")
+            raise SystemExit(f"gxschema migrate failed: {process.stderr[-2000:]}")
         version = srv.version()
 
     base = writer.between(base_start, base_end)
     during = writer.between(started, ended)
     inside = [(s, c) for s, c in writer.commits if started <= c <= ended]
-    worst_at = max(inside, key=lambda item: item[1] - item[0])[0] if inside else started
-    running = "-"
-    for moment, line in progress:
-        if moment <= worst_at and line:
-            running = line
+    worst = max(inside, key=lambda item: item[1] - item[0]) if inside else (started, started)
+    seen = sorted(
+        {statement for moment, statement in watcher.seen if worst[0] <= moment <= worst[1]}
+    )
     print(f"\nMachine: {machine(version)}\n")
     table(
         f"Upgrading v2.0 (0001) holding {transactions:,} transactions ({rows:,} rows loaded) "
@@ -222,7 +249,10 @@ def main() -> None:
             ],
         ],
     )
-    print(f"Migration progress at the longest stall: {running}")
+    print(
+        "The migration's statements seen running during the writer's longest stall: "
+        + ("; ".join(seen) if seen else "(none sampled)")
+    )
     if writer.errors:
         print(f"Writer errors: {len(writer.errors)} (first: {writer.errors[0]})")
 
