@@ -212,6 +212,17 @@ def main() -> None:
         rows = fake["total_rows"]
         say(f"   {rows:,} rows in {fake['wall']:.1f}s, peak RSS {fake['rss_mb']:.0f} MB")
 
+        files: list[tuple[str, Path]] = []
+        if psql:
+            say("   export its rows to CSV for psql (not timed)")
+            files = export_csv(target, folder)
+        say(f"   ORM add_all loop for {args.orm_users:,} more users, on top of these rows")
+        top_options = FakeOptions(
+            users=args.orm_users, transactions_per_user=per_user, seed=args.seed + 1000
+        )
+        top_rows, top_seconds = orm_load(target, top_options, on_top=True)
+        target.drop()
+
         say("2. the same with --indexes keep")
         kept_db = srv.create(template.name)
         kept = fake_command(kept_db, users, per_user, args.seed, "--indexes", "keep")
@@ -219,8 +230,7 @@ def main() -> None:
 
         copy_seconds = float("nan")
         if psql:
-            say("3. psql \\copy of the same rows (exported to CSV first, not timed)")
-            files = export_csv(target, folder)
+            say("3. psql \\copy of the same rows")
             copy_db = srv.create(template.name)
             copy_seconds = psql_copy(copy_db, psql, files, folder)
             copy_db.drop()
@@ -229,13 +239,7 @@ def main() -> None:
         else:
             say("3. skipped: no psql found")
 
-        say(f"4. ORM add_all loop for {args.orm_users:,} more users, on top of run 1's rows")
-        top_options = FakeOptions(
-            users=args.orm_users, transactions_per_user=per_user, seed=args.seed + 1000
-        )
-        top_rows, top_seconds = orm_load(target, top_options, on_top=True)
-        target.drop()
-        say("   and into empty tables")
+        say(f"4. ORM add_all loop for {args.orm_users:,} users into empty tables")
         orm_options = FakeOptions(
             users=args.orm_users, transactions_per_user=per_user, seed=args.seed
         )
@@ -314,7 +318,6 @@ def main() -> None:
                 f"{fake['wall']:.1f}",
             ],
             [
-                "--indexes",
                 "--indexes keep",
                 f"{kept['seconds']:.1f}",
                 "-",

@@ -212,8 +212,12 @@ def main() -> None:
     during = writer.between(started, ended)
     inside = [(s, c) for s, c in writer.commits if started <= c <= ended]
     worst = max(inside, key=lambda item: item[1] - item[0]) if inside else (started, started)
-    seen = sorted(
-        {statement for moment, statement in watcher.seen if worst[0] <= moment <= worst[1]}
+    seen = list(  # in the order they were first seen
+        dict.fromkeys(
+            statement.strip()
+            for moment, statement in watcher.seen
+            if worst[0] <= moment <= worst[1]
+        )
     )
     print(f"\nMachine: {machine(version)}\n")
     table(
@@ -250,8 +254,8 @@ def main() -> None:
         ],
     )
     print(
-        "The migration's statements seen running during the writer's longest stall: "
-        + ("; ".join(seen) if seen else "(none sampled)")
+        "The migration's statements seen running during the writer's longest stall, in order: "
+        + (" | ".join(seen) if seen else "(none sampled)")
     )
     if writer.errors:
         print(f"Writer errors: {len(writer.errors)} (first: {writer.errors[0]})")
