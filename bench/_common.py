@@ -67,6 +67,17 @@ class Database:
     def engine(self, **options: Any) -> Engine:
         return create_engine(self.url, poolclass=NullPool, **options)
 
+    def libpq(self) -> dict[str, Any]:
+        """Keyword arguments for `psycopg.connect` to this database."""
+        env = self.env()
+        return {
+            "host": env.get("PGHOST"),
+            "port": env.get("PGPORT"),
+            "user": env.get("PGUSER"),
+            "password": env.get("PGPASSWORD"),
+            "dbname": self.name,
+        }
+
     def drop(self) -> None:
         self.server.drop(self.name)
 

@@ -71,7 +71,7 @@ def export_csv(database: Database, folder: Path) -> list[tuple[str, Path]]:
     import psycopg
 
     files = []
-    with psycopg.connect(**_libpq(database)) as connection, connection.cursor() as cursor:
+    with psycopg.connect(**database.libpq()) as connection, connection.cursor() as cursor:
         for name in FILLED_TABLES:
             path = folder / f"{name}.csv"
             with (
@@ -82,17 +82,6 @@ def export_csv(database: Database, folder: Path) -> list[tuple[str, Path]]:
                     out.write(data)
             files.append((name, path))
     return files
-
-
-def _libpq(database: Database) -> dict[str, Any]:
-    env = database.env()
-    return {
-        "host": env.get("PGHOST"),
-        "port": env.get("PGPORT"),
-        "user": env.get("PGUSER"),
-        "password": env.get("PGPASSWORD"),
-        "dbname": database.name,
-    }
 
 
 def psql_copy(database: Database, psql: str, files: list[tuple[str, Path]], folder: Path) -> float:

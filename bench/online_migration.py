@@ -61,15 +61,7 @@ class Writer:
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
-        env = self.database.env()
-        with psycopg.connect(
-            host=env.get("PGHOST"),
-            port=env.get("PGPORT"),
-            user=env.get("PGUSER"),
-            password=env.get("PGPASSWORD"),
-            dbname=self.database.name,
-            autocommit=True,
-        ) as connection:
+        with psycopg.connect(**self.database.libpq(), autocommit=True) as connection:
             number = 0
             while not self._stop.is_set():
                 tenant, wallet = self.wallets[number % len(self.wallets)]
@@ -112,15 +104,7 @@ class Watcher:
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
-        env = self.database.env()
-        with psycopg.connect(
-            host=env.get("PGHOST"),
-            port=env.get("PGPORT"),
-            user=env.get("PGUSER"),
-            password=env.get("PGPASSWORD"),
-            dbname=self.database.name,
-            autocommit=True,
-        ) as connection:
+        with psycopg.connect(**self.database.libpq(), autocommit=True) as connection:
             while not self._stop.is_set():
                 for (query,) in connection.execute(
                     """SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 90)

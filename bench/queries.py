@@ -65,7 +65,7 @@ QUERIES = (
     Query(
         "outbox poll (claim 10 pending)",
         """SELECT id, "commandType", payload FROM "OutboxCommand"
-           WHERE status = 'PENDING' ORDER BY "createdAt", id LIMIT 10
+           WHERE status = 'PENDING' ORDER BY "createdAt" LIMIT 10
            FOR UPDATE SKIP LOCKED""",
         "OutboxCommand",
         "OutboxCommand_status_createdAt_idx",
@@ -180,15 +180,7 @@ def main() -> None:
         started = time.perf_counter()
         rows = load(database, args.users, args.transactions_per_user)
         say(f"{rows:,} rows in {time.perf_counter() - started:.0f}s")
-        env = database.env()
-        with psycopg.connect(
-            host=env.get("PGHOST"),
-            port=env.get("PGPORT"),
-            user=env.get("PGUSER"),
-            password=env.get("PGPASSWORD"),
-            dbname=database.name,
-            autocommit=True,
-        ) as connection:
+        with psycopg.connect(**database.libpq(), autocommit=True) as connection:
             counts = {
                 name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]  # type: ignore[index]
                 for name in ("Transaction", "UserProfile", "OutboxCommand", "Notification")
