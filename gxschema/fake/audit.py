@@ -54,7 +54,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "timestamp",
             ),
             ctx.per_user_total(EVENTS_PER_USER),
-            lambda: _audit(ctx),
+            lambda: _audit(ctx, 0, ctx.users),
+            lambda start, stop: _audit(ctx, start, stop),
+            ctx.users,
         )
     ]
 
@@ -63,14 +65,15 @@ def _dumps(value: object) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
-def _audit(ctx: Context) -> Iterator[Row]:
+def _audit(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The audit trails of users ``start`` to ``stop - 1``."""
     ids = ctx.ids("AuditLog")
     audit_hash = ctx.hasher("audit")
     kyc_ids = ctx.ids("KYCVerification")
     sessions = ctx.ids("UserSession")
     ips = ctx.pools.ips
     per_wallet = ctx.tx_per_wallet
-    for user in range(ctx.users):
+    for user in range(start, stop):
         tenant = ctx.user_tenant(user)
         profile = ctx.user_id(user)
         created = ctx.user_created_ms(user)

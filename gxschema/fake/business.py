@@ -108,7 +108,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "updatedAt",
             ),
             orgs,
-            lambda: _accounts(ctx),
+            lambda: _accounts(ctx, 0, orgs),
+            lambda start, stop: _accounts(ctx, start, stop),
+            orgs,
         ),
         TableSpec(
             "BusinessSignatory",
@@ -126,7 +128,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "revokedAt",
             ),
             members,
-            lambda: _signatories(ctx),
+            lambda: _signatories(ctx, 0, orgs),
+            lambda start, stop: _signatories(ctx, start, stop),
+            orgs,
         ),
         TableSpec(
             "SignatoryRule",
@@ -144,7 +148,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "updatedAt",
             ),
             orgs * RULES_PER_ACCOUNT,
-            lambda: _rules(ctx),
+            lambda: _rules(ctx, 0, orgs),
+            lambda start, stop: _rules(ctx, start, stop),
+            orgs,
         ),
         TableSpec(
             "TransactionApproval",
@@ -161,13 +167,17 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "updatedAt",
             ),
             orgs * APPROVALS_PER_ACCOUNT,
-            lambda: _approvals(ctx),
+            lambda: _approvals(ctx, 0, orgs),
+            lambda start, stop: _approvals(ctx, start, stop),
+            orgs,
         ),
         TableSpec(
             "ApprovalVote",
             ("voteId", "tenantId", "approvalId", "signatoryId", "approved", "remarks", "votedAt"),
             votes,
-            lambda: _votes(ctx),
+            lambda: _votes(ctx, 0, orgs),
+            lambda start, stop: _votes(ctx, start, stop),
+            orgs,
         ),
     ]
 
@@ -176,8 +186,9 @@ def _account_created(ctx: Context, org: int) -> int:
     return ctx.wallet_created_ms(ctx.users + org) + MINUTE_MS
 
 
-def _accounts(ctx: Context) -> Iterator[Row]:
-    for org in range(ctx.organizations):
+def _accounts(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The business accounts of organisations ``start`` to ``stop - 1``."""
+    for org in range(start, stop):
         created = _account_created(ctx, org)
         yield (
             ctx.business_account_id(org),
@@ -190,9 +201,10 @@ def _accounts(ctx: Context) -> Iterator[Row]:
         )
 
 
-def _signatories(ctx: Context) -> Iterator[Row]:
+def _signatories(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The signatories of organisations ``start`` to ``stop - 1``."""
     ids = ctx.ids("BusinessSignatory")
-    for org in range(ctx.organizations):
+    for org in range(start, stop):
         tenant = ctx.org_tenant(org)
         account = ctx.business_account_id(org)
         opened = _account_created(ctx, org)
@@ -217,9 +229,10 @@ def _signatories(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _rules(ctx: Context) -> Iterator[Row]:
+def _rules(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The rules of organisations ``start`` to ``stop - 1``."""
     ids = ctx.ids("SignatoryRule")
-    for org in range(ctx.organizations):
+    for org in range(start, stop):
         tenant = ctx.org_tenant(org)
         account = ctx.business_account_id(org)
         created = _account_created(ctx, org)
@@ -252,9 +265,10 @@ def _rules(ctx: Context) -> Iterator[Row]:
         )
 
 
-def _approvals(ctx: Context) -> Iterator[Row]:
+def _approvals(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The approvals of organisations ``start`` to ``stop - 1``."""
     ids = ctx.ids("TransactionApproval")
-    for org in range(ctx.organizations):
+    for org in range(start, stop):
         tenant = ctx.org_tenant(org)
         account = ctx.business_account_id(org)
         for number in range(APPROVALS_PER_ACCOUNT):
@@ -275,11 +289,12 @@ def _approvals(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _votes(ctx: Context) -> Iterator[Row]:
+def _votes(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The votes on approvals of organisations ``start`` to ``stop - 1``."""
     ids = ctx.ids("ApprovalVote")
     signatories = ctx.ids("BusinessSignatory")
     approvals = ctx.ids("TransactionApproval")
-    for org in range(ctx.organizations):
+    for org in range(start, stop):
         tenant = ctx.org_tenant(org)
         for number in range(APPROVALS_PER_ACCOUNT):
             facts = approval(ctx, org, number)

@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from math import gcd
 from random import Random
 from typing import Any
@@ -98,12 +99,36 @@ class FakeOptions:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One table to fill: its columns, how many rows, and a fresh iterator over them."""
+    """One table to fill: its columns, how many rows, and a fresh iterator over them.
+
+    A table whose rows come from a loop over independent units (users, wallets,
+    organisations: nothing carried from one unit to the next) also has `shard`, the
+    rows of units ``[start, stop)`` alone, and `units`, how many units there are:
+    ``shard(0, units)`` yields exactly ``rows()``, and so does any split of that range
+    into consecutive pieces, concatenated. Worker processes generate such pieces side
+    by side (see `writer`). Without `shard` the table is generated in one piece.
+    """
 
     table: str
     columns: tuple[str, ...]
     count: int
     rows: Callable[[], Iterator[Row]]
+    shard: Callable[[int, int], Iterator[Row]] | None = None
+    units: int = 1
+
+    def pieces(self, rows_per_piece: int) -> list[tuple[int, int]]:
+        """Consecutive unit ranges covering the table, each about `rows_per_piece` rows."""
+        if self.shard is None or self.units <= 1:
+            return [(0, 1)]
+        count = max(1, min(self.units, round(self.count / max(1, rows_per_piece))))
+        bounds = [self.units * number // count for number in range(count + 1)]
+        return list(pairwise(bounds))
+
+    def piece(self, start: int, stop: int) -> Iterator[Row]:
+        """The rows of one piece from `pieces` (all rows for a table without `shard`)."""
+        if self.shard is None:
+            return self.rows()
+        return self.shard(start, stop)
 
 
 def mix64(value: int) -> int:

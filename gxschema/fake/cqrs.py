@@ -108,6 +108,7 @@ def tables(ctx: Context) -> list[TableSpec]:
         + ctx.per_user_total(LATER_COMMANDS)
         + ctx.organizations * (2 + APPROVALS_PER_ACCOUNT)
     )
+    command_units = len(SYSTEM_COMMANDS) + ctx.users + ctx.organizations
     return [
         TableSpec(
             "OutboxCommand",
@@ -131,7 +132,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "updatedAt",
             ),
             commands,
-            lambda: _commands(ctx),
+            lambda: _commands(ctx, 0, command_units),
+            lambda start, stop: _commands(ctx, start, stop),
+            command_units,
         ),
         TableSpec(
             "EventLog",
@@ -149,7 +152,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "ingestedAt",
             ),
             ctx.per_user_total(EVENTS_PER_USER),
-            lambda: _events(ctx),
+            lambda: _events(ctx, 0, ctx.users),
+            lambda start, stop: _events(ctx, start, stop),
+            ctx.users,
         ),
         TableSpec(
             "EventDLQ",
@@ -165,13 +170,17 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "createdAt",
             ),
             dead_letters(ctx),
-            lambda: _dead_letters(ctx),
+            lambda: _dead_letters(ctx, 0, dead_letters(ctx)),
+            lambda start, stop: _dead_letters(ctx, start, stop),
+            dead_letters(ctx),
         ),
         TableSpec(
             "ProjectorState",
             ("tenantId", "projectorName", "channel", "lastBlock", "lastEventIndex", "updatedAt"),
             len(ctx.tenants) * len(PROJECTORS),
-            lambda: _projectors(ctx),
+            lambda: _projectors(ctx, 0, len(ctx.tenants)),
+            lambda start, stop: _projectors(ctx, start, stop),
+            len(ctx.tenants),
         ),
         TableSpec(
             "HttpIdempotency",
@@ -187,7 +196,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "ttlExpiresAt",
             ),
             ctx.per_user_total(IDEMPOTENT_REQUESTS),
-            lambda: _idempotency(ctx),
+            lambda: _idempotency(ctx, 0, ctx.users),
+            lambda start, stop: _idempotency(ctx, start, stop),
+            ctx.users,
         ),
     ]
 
@@ -271,15 +282,19 @@ def _user_command_status(value: int) -> str:
     return "COMMITTED"
 
 
-def _commands(ctx: Context) -> Iterator[Row]:
+def _commands(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """Outbox commands of units ``start`` to ``stop - 1``: the system commands one unit
+    each, then the users, then the organisations (with their approvals)."""
     build = _Commands(ctx)
-    for index, (kind, status) in enumerate(SYSTEM_COMMANDS):
+    system = len(SYSTEM_COMMANDS)
+    for index in range(start, min(stop, system)):
+        kind, status = SYSTEM_COMMANDS[index]
         if status == "COMMITTED":
             created = EPOCH_MS - (HISTORY_START - index * DAY_MS)
         else:
             created = EPOCH_MS - (index + 1) * MINUTE_MS
         yield build.row(_SYSTEM_SEGMENT, index, "global", kind, status, created, {"step": index})
-    for user in range(ctx.users):
+    for user in range(max(0, start - system), min(stop - system, ctx.users)):
         profile = ctx.user_id(user)
         tenant = ctx.user_tenant(user)
         created_user = ctx.user_created_ms(user)
@@ -310,7 +325,7 @@ def _commands(ctx: Context) -> Iterator[Row]:
                     "currency": "GXC",
                 }
             yield build.row(_LATER_SEGMENT, index, tenant, kind, status, created, payload)
-    for org in range(ctx.organizations):
+    for org in range(max(0, start - system - ctx.users), stop - system - ctx.users):
         tenant = ctx.org_tenant(org)
         created = ctx.org_created_ms(org)
         payload = {"orgProfileId": ctx.org_id(org), "legalName": ctx.org_name(org)}
@@ -343,10 +358,11 @@ def _commands(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _events(ctx: Context) -> Iterator[Row]:
+def _events(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The events of users ``start`` to ``stop - 1``."""
     key = ctx.key("EventLog")
     fabric = ctx.key("event-fabric")
-    for user in range(ctx.users):
+    for user in range(start, stop):
         tenant = ctx.user_tenant(user)
         profile = ctx.user_id(user)
         created_user = ctx.user_created_ms(user)
@@ -380,10 +396,11 @@ def _events(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _dead_letters(ctx: Context) -> Iterator[Row]:
+def _dead_letters(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """Dead letters ``start`` to ``stop - 1``."""
     key = ctx.key("EventDLQ")
     fabric = ctx.key("dlq-fabric")
-    for number in range(dead_letters(ctx)):
+    for number in range(start, stop):
         value = ctx.hash("dlq", number)
         moment = EPOCH_MS - value % (90 * DAY_MS)
         reason = DLQ_REASONS[number % len(DLQ_REASONS)]
@@ -401,9 +418,11 @@ def _dead_letters(ctx: Context) -> Iterator[Row]:
         )
 
 
-def _projectors(ctx: Context) -> Iterator[Row]:
+def _projectors(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The checkpoints of tenants ``start`` to ``stop - 1``."""
     head = _block(EPOCH_MS)
-    for tenant_number, tenant in enumerate(ctx.tenants):
+    for tenant_number in range(start, stop):
+        tenant = ctx.tenants[tenant_number]
         for number, name in enumerate(PROJECTORS):
             lag = (tenant_number * 7 + number * 3) % 12
             yield (
@@ -416,9 +435,10 @@ def _projectors(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _idempotency(ctx: Context) -> Iterator[Row]:
+def _idempotency(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The stored responses of users ``start`` to ``stop - 1``."""
     key = ctx.key("HttpIdempotency")
-    for user in range(ctx.users):
+    for user in range(start, stop):
         tenant = ctx.user_tenant(user)
         created_user = ctx.user_created_ms(user)
         for number in range(ctx.user_count(IDEMPOTENT_REQUESTS, user)):

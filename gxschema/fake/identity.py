@@ -14,12 +14,15 @@ from gxschema.fake.core import (
     TableSpec,
     at,
     cuid_at,
+    cycle_total,
     hex_token,
 )
 
 ID_DIGITS = {"KE": 8, "NG": 11, "GH": 10, "ZA": 13, "TZ": 20, "IN": 12, "GB": 9, "US": 9}
 ORG_STATUSES = ("VERIFIED",) * 7 + ("PENDING_VERIFICATION", "PENDING_VERIFICATION", "SUSPENDED")
 MEMBER_ROLES = ("OWNER", "ADMIN", "FINANCE", "MEMBER")
+MEMBERS = (2, 3, 4)
+"""Members per organisation, by index (cycled), as `Context.org_member_count` has them."""
 
 
 def tables(ctx: Context) -> list[TableSpec]:
@@ -43,7 +46,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "updatedAt",
             ),
             ctx.users,
-            lambda: _users(ctx),
+            lambda: _users(ctx, 0, ctx.users),
+            lambda start, stop: _users(ctx, start, stop),
+            ctx.users,
         ),
         TableSpec(
             "OrganizationProfile",
@@ -60,13 +65,17 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "updatedAt",
             ),
             ctx.organizations,
-            lambda: _organizations(ctx),
+            lambda: _organizations(ctx, 0, ctx.organizations),
+            lambda start, stop: _organizations(ctx, start, stop),
+            ctx.organizations,
         ),
         TableSpec(
             "UserOrganizationLink",
             ("id", "tenantId", "userProfileId", "orgProfileId", "role", "addedAt"),
             sum(ctx.org_member_count(org) for org in range(ctx.organizations)),
-            lambda: _links(ctx),
+            lambda: _links(ctx, 0, ctx.organizations),
+            lambda start, stop: _links(ctx, start, stop),
+            ctx.organizations,
         ),
     ]
 
@@ -81,11 +90,12 @@ def identity_number(country: str, value: int) -> str:
     return number
 
 
-def _users(ctx: Context) -> Iterator[Row]:
+def _users(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The profiles of users ``start`` to ``stop - 1``."""
     ids = ctx.ids("UserProfile")
     password_key = ctx.key("password")
     biometric_key = ctx.key("biometric")
-    for user in range(ctx.users):
+    for user in range(start, stop):
         value = ctx.hash("user", user)
         country = ctx.user_country(user)
         first, last = ctx.user_name(user)
@@ -115,8 +125,9 @@ def _users(ctx: Context) -> Iterator[Row]:
         )
 
 
-def _organizations(ctx: Context) -> Iterator[Row]:
-    for org in range(ctx.organizations):
+def _organizations(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The profiles of organisations ``start`` to ``stop - 1``."""
+    for org in range(start, stop):
         value = ctx.hash("org", org)
         country = ctx.user_country(ctx.org_member(org, 0))
         created = ctx.org_created_ms(org)
@@ -138,10 +149,25 @@ def _organizations(ctx: Context) -> Iterator[Row]:
         )
 
 
-def _links(ctx: Context) -> Iterator[Row]:
+def _links_before(ctx: Context, org: int) -> int:
+    """How many links organisations 0 to ``org - 1`` have, without a pass over them.
+
+    `Context.org_member_count` is ``min(MEMBERS[org % 3], tenant size)``: within a
+    tenant, a short cycle of the organisation index.
+    """
+    tenants = ctx.tenant_count
+    total = 0
+    for tenant in range(tenants):
+        before = max(0, (org - tenant + tenants - 1) // tenants)  # its organisations < org
+        total += cycle_total(MEMBERS, tenant, tenants, before, ctx.tenant_size(tenant))
+    return total
+
+
+def _links(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The members of organisations ``start`` to ``stop - 1``."""
     key = ctx.key("UserOrganizationLink")
-    unique = 0
-    for org in range(ctx.organizations):
+    unique = _links_before(ctx, start)  # numbers the links of all organisations in turn
+    for org in range(start, stop):
         org_id = ctx.org_id(org)
         tenant = ctx.org_tenant(org)
         org_created = ctx.org_created_ms(org)

@@ -48,7 +48,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "updatedAt",
             ),
             verifications,
-            lambda: _verifications(ctx),
+            lambda: _verifications(ctx, 0, ctx.users),
+            lambda start, stop: _verifications(ctx, start, stop),
+            ctx.users,
         ),
         TableSpec(
             "KYCDocument",
@@ -75,7 +77,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "verifiedBy",
             ),
             verifications * DOCUMENTS_PER_KYC,
-            lambda: _documents(ctx),
+            lambda: _documents(ctx, 0, ctx.users),
+            lambda start, stop: _documents(ctx, start, stop),
+            ctx.users,
         ),
     ]
 
@@ -91,10 +95,11 @@ def _rounds(ctx: Context, user: int) -> Iterator[tuple[int, str, int]]:
         yield number, status, created + HOUR_MS + number * gap
 
 
-def _verifications(ctx: Context) -> Iterator[Row]:
+def _verifications(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The verifications of users ``start`` to ``stop - 1``."""
     ids = ctx.ids("KYCVerification")
     evidence = ctx.key("kyc-evidence")
-    for user in range(ctx.users):
+    for user in range(start, stop):
         profile = ctx.user_id(user)
         for number, status, created in _rounds(ctx, user):
             index = user * 2 + number
@@ -114,12 +119,13 @@ def _verifications(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _documents(ctx: Context) -> Iterator[Row]:
+def _documents(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The documents of users ``start`` to ``stop - 1``."""
     kyc_ids = ctx.ids("KYCVerification")
     ids = ctx.ids("KYCDocument")
     document_hash = ctx.hasher("kyc-document")
     file_key = ctx.key("kyc-file")
-    for user in range(ctx.users):
+    for user in range(start, stop):
         tenant = ctx.user_tenant(user)
         country = ctx.user_country(user)
         profile = ctx.user_id(user)

@@ -33,19 +33,25 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "createdAt",
             ),
             partners,
-            lambda: _partners(ctx),
+            lambda: _partners(ctx, 0, ctx.partners),
+            lambda start, stop: _partners(ctx, start, stop),
+            ctx.partners,
         ),
         TableSpec(
             "Application",
             ("appId", "tenantId", "partnerId", "appName", "createdAt"),
             apps,
-            lambda: _applications(ctx),
+            lambda: _applications(ctx, 0, ctx.partners),
+            lambda start, stop: _applications(ctx, start, stop),
+            ctx.partners,
         ),
         TableSpec(
             "License",
             ("licenseId", "tenantId", "appId", "licenseType", "status", "expiryDate", "createdAt"),
             apps,
-            lambda: _licenses(ctx),
+            lambda: _licenses(ctx, 0, ctx.partners),
+            lambda start, stop: _licenses(ctx, start, stop),
+            ctx.partners,
         ),
         TableSpec(
             "Credential",
@@ -59,7 +65,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "createdAt",
             ),
             apps * CREDENTIALS_PER_LICENSE,
-            lambda: _credentials(ctx),
+            lambda: _credentials(ctx, 0, ctx.partners),
+            lambda start, stop: _credentials(ctx, start, stop),
+            ctx.partners,
         ),
         TableSpec(
             "PartnerGrant",
@@ -73,7 +81,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "onChainTxId",
             ),
             sum(grants(partner) for partner in range(partners)),
-            lambda: _grants(ctx),
+            lambda: _grants(ctx, 0, ctx.partners),
+            lambda start, stop: _grants(ctx, start, stop),
+            ctx.partners,
         ),
     ]
 
@@ -94,8 +104,9 @@ def partner_id(ctx: Context, partner: int) -> str:
     return ctx.ids("LicensedPartner").of(partner)
 
 
-def _partners(ctx: Context) -> Iterator[Row]:
-    for partner in range(ctx.partners):
+def _partners(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """Partners ``start`` to ``stop - 1``."""
+    for partner in range(start, stop):
         yield (
             partner_id(ctx, partner),
             ctx.partner_tenant(partner),
@@ -106,9 +117,10 @@ def _partners(ctx: Context) -> Iterator[Row]:
         )
 
 
-def _applications(ctx: Context) -> Iterator[Row]:
+def _applications(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The applications of partners ``start`` to ``stop - 1``."""
     ids = ctx.ids("Application")
-    for partner in range(ctx.partners):
+    for partner in range(start, stop):
         for app, kind in enumerate(APPS):
             yield (
                 ids(partner, app),
@@ -119,10 +131,11 @@ def _applications(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _licenses(ctx: Context) -> Iterator[Row]:
+def _licenses(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The licenses of partners ``start`` to ``stop - 1``."""
     ids = ctx.ids("License")
     apps = ctx.ids("Application")
-    for partner in range(ctx.partners):
+    for partner in range(start, stop):
         status = partner_status(partner)
         for app in range(len(APPS)):
             created = ctx.partner_created_ms(partner) + (app + 2) * DAY_MS
@@ -145,11 +158,12 @@ def _licenses(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _credentials(ctx: Context) -> Iterator[Row]:
+def _credentials(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The credentials of partners ``start`` to ``stop - 1``."""
     ids = ctx.ids("Credential")
     licenses = ctx.ids("License")
     secret_key = ctx.key("client-secret")
-    for partner in range(ctx.partners):
+    for partner in range(start, stop):
         revoked_partner = partner_status(partner) == "REVOKED"
         for app in range(len(APPS)):
             created = ctx.partner_created_ms(partner) + (app + 2) * DAY_MS
@@ -167,10 +181,11 @@ def _credentials(ctx: Context) -> Iterator[Row]:
                 )
 
 
-def _grants(ctx: Context) -> Iterator[Row]:
+def _grants(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The grants of partners ``start`` to ``stop - 1``."""
     ids = ctx.ids("PartnerGrant")
     chain_key = ctx.key("grant-tx")
-    for partner in range(ctx.partners):
+    for partner in range(start, stop):
         issued_from = ctx.partner_created_ms(partner) + 20 * DAY_MS
         for number in range(grants(partner)):
             value = ctx.hash("grant", partner * 2 + number)

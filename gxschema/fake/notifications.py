@@ -75,16 +75,19 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "expiresAt",
             ),
             ctx.per_user_total(NOTIFICATIONS),
-            lambda: _notifications(ctx),
+            lambda: _notifications(ctx, 0, ctx.users),
+            lambda start, stop: _notifications(ctx, start, stop),
+            ctx.users,
         )
     ]
 
 
-def _notifications(ctx: Context) -> Iterator[Row]:
+def _notifications(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The notifications of users ``start`` to ``stop - 1``."""
     ids = ctx.ids("Notification")
     notification_hash = ctx.hasher("notification")
     per_wallet = ctx.tx_per_wallet
-    for user in range(ctx.users):
+    for user in range(start, stop):
         tenant = ctx.user_tenant(user)
         recipient = ctx.user_id(user)
         created_user = ctx.user_created_ms(user)

@@ -42,6 +42,7 @@ SAMPLE_EVERY = 5 * MINUTE_MS
 def tables(ctx: Context) -> list[TableSpec]:
     endpoints = ctx.partners * WEBHOOKS_PER_PARTNER
     credentials = ctx.partners * len(APPS) * CREDENTIALS_PER_LICENSE
+    limit_units = ctx.partners + ctx.users
     return [
         TableSpec(
             "WebhookEndpoint",
@@ -62,7 +63,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "updatedAt",
             ),
             endpoints,
-            lambda: _endpoints(ctx),
+            lambda: _endpoints(ctx, 0, ctx.partners),
+            lambda start, stop: _endpoints(ctx, start, stop),
+            ctx.partners,
         ),
         TableSpec(
             "WebhookDelivery",
@@ -81,7 +84,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "createdAt",
             ),
             deliveries(ctx),
-            lambda: _deliveries(ctx),
+            lambda: _deliveries(ctx, 0, endpoints),
+            lambda start, stop: _deliveries(ctx, start, stop),
+            endpoints,
         ),
         TableSpec(
             "ApiRateLimit",
@@ -97,7 +102,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "windowMinutes",
             ),
             credentials * CREDENTIAL_WINDOWS + ctx.per_user_total(USER_WINDOWS),
-            lambda: _rate_limits(ctx),
+            lambda: _rate_limits(ctx, 0, limit_units),
+            lambda start, stop: _rate_limits(ctx, start, stop),
+            limit_units,
         ),
         TableSpec(
             "HealthCheckMetric",
@@ -113,7 +120,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "timestamp",
             ),
             samples(ctx) * len(SERVICES) * len(METRICS),
-            lambda: _metrics(ctx),
+            lambda: _metrics(ctx, 0, samples(ctx)),
+            lambda start, stop: _metrics(ctx, start, stop),
+            samples(ctx),
         ),
     ]
 
@@ -127,10 +136,11 @@ def samples(ctx: Context) -> int:
     return max(12, ctx.users // 200)
 
 
-def _endpoints(ctx: Context) -> Iterator[Row]:
+def _endpoints(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The webhooks of partners ``start`` to ``stop - 1``."""
     ids = ctx.ids("WebhookEndpoint")
     secret_key = ctx.key("webhook-secret")
-    for partner in range(ctx.partners):
+    for partner in range(start, stop):
         host = ctx.pools.slug(ctx.partner_name(partner))[:40]
         created = ctx.partner_created_ms(partner) + 5 * DAY_MS
         active = partner_status(partner) == "ACTIVE"
@@ -157,22 +167,23 @@ def _endpoints(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _deliveries(ctx: Context) -> Iterator[Row]:
+def _deliveries(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The deliveries to webhooks ``start`` to ``stop - 1``."""
     ids = ctx.ids("WebhookDelivery")
     webhooks = ctx.ids("WebhookEndpoint")
     endpoints = ctx.partners * WEBHOOKS_PER_PARTNER
     total = deliveries(ctx)
-    for endpoint in range(endpoints):
+    for endpoint in range(start, stop):
         partner, number = divmod(endpoint, WEBHOOKS_PER_PARTNER)
         tenant = ctx.partner_tenant(partner)
         webhook = webhooks(partner, number)
         events = WEBHOOK_EVENTS[number]
         count = total // endpoints + (endpoint < total % endpoints)
-        start = ctx.partner_created_ms(partner) + 5 * DAY_MS
+        opened = ctx.partner_created_ms(partner) + 5 * DAY_MS
         for delivery in range(count):
             index = endpoint * (total // endpoints + 1) + delivery
             value = ctx.hash("delivery", index)
-            created = start + (EPOCH_MS - start) * (delivery + 1) // (count + 1)
+            created = opened + (EPOCH_MS - opened) * (delivery + 1) // (count + 1)
             success = value % 20 != 0
             code = 200 if success else (500, 503, 404, None)[(value >> 8) % 4]
             attempts = 1 if success else 1 + (value >> 12) % 5
@@ -196,58 +207,62 @@ def _deliveries(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _rate_limits(ctx: Context) -> Iterator[Row]:
+def _rate_limits(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """Rate-limit windows of units ``start`` to ``stop - 1``: the partners (their API
+    credentials' windows), then the users."""
     ids = ctx.ids("ApiRateLimit")
     hour_start = EPOCH_MS - EPOCH_MS % HOUR_MS
-    credential = 0
-    for partner in range(ctx.partners):
+    partners = ctx.partners
+    for partner in range(start, min(stop, partners)):
         tenant = ctx.partner_tenant(partner)
         for app in range(len(APPS)):
             for number in range(CREDENTIALS_PER_LICENSE):
+                # the credentials of all partners, numbered in turn
+                credential = (partner * len(APPS) + app) * CREDENTIALS_PER_LICENSE + number
                 client = ctx.client_id(partner, app, number)
                 for window in range(CREDENTIAL_WINDOWS):
                     value = ctx.hash("rate-credential", credential * 16 + window)
-                    start = hour_start - (window + 1) * HOUR_MS
+                    window_start = hour_start - (window + 1) * HOUR_MS
                     yield (
                         ids("credential", credential, window),
                         tenant,
                         client,
                         ENDPOINTS[window % len(ENDPOINTS)],
                         value % 1200,
-                        at(start),
-                        at(start + HOUR_MS),
+                        at(window_start),
+                        at(window_start + HOUR_MS),
                         1000,
                         60,
                     )
-                credential += 1
     minute_start = EPOCH_MS - EPOCH_MS % MINUTE_MS
-    for user in range(ctx.users):
+    for user in range(max(0, start - partners), stop - partners):
         tenant = ctx.user_tenant(user)
         client = f"user:{ctx.user_id(user)}"
         for window in range(ctx.user_count(USER_WINDOWS, user)):
             value = ctx.hash("rate-user", user * 4 + window)
             # windows of one user never share a start: each has its own 600-minute range
-            start = minute_start - (1 + window * 600 + (value >> 8) % 600) * MINUTE_MS
+            window_start = minute_start - (1 + window * 600 + (value >> 8) % 600) * MINUTE_MS
             yield (
                 ids("user", user, window),
                 tenant,
                 client,
                 ENDPOINTS[value % len(ENDPOINTS)],
                 1 + (value >> 20) % 60,
-                at(start),
-                at(start + MINUTE_MS),
+                at(window_start),
+                at(window_start + MINUTE_MS),
                 60,
                 1,
             )
 
 
-def _metrics(ctx: Context) -> Iterator[Row]:
+def _metrics(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """Samples ``start`` to ``stop - 1`` of every service and metric."""
     ids = ctx.ids("HealthCheckMetric")
     count = samples(ctx)
     latest = EPOCH_MS - EPOCH_MS % SAMPLE_EVERY
-    index = 0
-    for sample in range(count):
+    for sample in range(start, stop):
         moment = latest - (count - 1 - sample) * SAMPLE_EVERY
+        index = sample * len(SERVICES) * len(METRICS)  # the readings numbered in turn
         for service in SERVICES:
             for name, unit, typical, degraded, unhealthy in METRICS:
                 value = ctx.hash("metric", index)

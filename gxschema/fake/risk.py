@@ -23,6 +23,7 @@ REVIEW_NOTES = (
 
 def tables(ctx: Context) -> list[TableSpec]:
     transactions = ctx.wallets * ctx.tx_per_wallet
+    scored = (transactions + SCORED_EVERY - 1 - SCORED_REMAINDER) // SCORED_EVERY
     return [
         TableSpec(
             "TransactionLimit",
@@ -40,7 +41,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "updatedAt",
             ),
             ctx.per_user_total(LIMITS),
-            lambda: _limits(ctx),
+            lambda: _limits(ctx, 0, ctx.users),
+            lambda start, stop: _limits(ctx, start, stop),
+            ctx.users,
         ),
         TableSpec(
             "TransactionRiskScore",
@@ -56,15 +59,18 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "reviewNotes",
                 "calculatedAt",
             ),
-            (transactions + SCORED_EVERY - 1 - SCORED_REMAINDER) // SCORED_EVERY,
-            lambda: _risk_scores(ctx),
+            scored,
+            lambda: _risk_scores(ctx, 0, scored),
+            lambda start, stop: _risk_scores(ctx, start, stop),
+            scored,
         ),
     ]
 
 
-def _limits(ctx: Context) -> Iterator[Row]:
+def _limits(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The limits of users ``start`` to ``stop - 1``."""
     ids = ctx.ids("TransactionLimit")
-    for user in range(ctx.users):
+    for user in range(start, stop):
         tenant = ctx.user_tenant(user)
         profile = ctx.user_id(user)
         verified = ctx.user_status(user) == "VERIFIED"
@@ -97,11 +103,14 @@ def _limits(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _risk_scores(ctx: Context) -> Iterator[Row]:
+def _risk_scores(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """Risk scores ``start`` to ``stop - 1`` (score n is of transaction number
+    ``n * SCORED_EVERY + SCORED_REMAINDER``)."""
     ids = ctx.ids("TransactionRiskScore")
     per_wallet = ctx.tx_per_wallet
     total = ctx.wallets * per_wallet
-    for index in range(SCORED_REMAINDER, total, SCORED_EVERY):
+    first = SCORED_REMAINDER + start * SCORED_EVERY
+    for index in range(first, min(total, SCORED_REMAINDER + stop * SCORED_EVERY), SCORED_EVERY):
         wallet, number = divmod(index, per_wallet)
         value = ctx.hash("risk", index)
         score = int((value % 1000) ** 2 / 10_000)  # most scores low, a few high

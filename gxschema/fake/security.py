@@ -39,7 +39,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "refreshTokenHash",
             ),
             ctx.per_user_total(SESSIONS_PER_USER),
-            lambda: _sessions(ctx),
+            lambda: _sessions(ctx, 0, ctx.users),
+            lambda start, stop: _sessions(ctx, start, stop),
+            ctx.users,
         ),
         TableSpec(
             "TrustedDevice",
@@ -56,7 +58,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "trustVerifiedAt",
             ),
             devices,
-            lambda: _devices(ctx),
+            lambda: _devices(ctx, 0, ctx.users),
+            lambda start, stop: _devices(ctx, start, stop),
+            ctx.users,
         ),
         TableSpec(
             "PushToken",
@@ -72,7 +76,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "lastUsedAt",
             ),
             devices,
-            lambda: _push_tokens(ctx),
+            lambda: _push_tokens(ctx, 0, ctx.users),
+            lambda start, stop: _push_tokens(ctx, start, stop),
+            ctx.users,
         ),
     ]
 
@@ -87,9 +93,10 @@ def device(ctx: Context, user: int, slot: int) -> tuple[str, str, str, int]:
     return ctx.ids("TrustedDevice").of(index), model, system, first_seen
 
 
-def _devices(ctx: Context) -> Iterator[Row]:
+def _devices(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The trusted devices of users ``start`` to ``stop - 1``."""
     fingerprint_key = ctx.key("device-fingerprint")
-    for user in range(ctx.users):
+    for user in range(start, stop):
         tenant = ctx.user_tenant(user)
         profile = ctx.user_id(user)
         for slot in range(ctx.user_count(DEVICES_PER_USER, user)):
@@ -112,10 +119,11 @@ def _devices(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _push_tokens(ctx: Context) -> Iterator[Row]:
+def _push_tokens(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The push tokens of users ``start`` to ``stop - 1``."""
     ids = ctx.ids("PushToken")
     push_key = ctx.key("push-token")
-    for user in range(ctx.users):
+    for user in range(start, stop):
         tenant = ctx.user_tenant(user)
         profile = ctx.user_id(user)
         active_user = ctx.user_status(user) not in ("SUSPENDED", "CLOSED")
@@ -141,11 +149,12 @@ def _push_tokens(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _sessions(ctx: Context) -> Iterator[Row]:
+def _sessions(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The sessions of users ``start`` to ``stop - 1``."""
     ids = ctx.ids("UserSession")
     refresh_key = ctx.key("refresh-token")
     ips = ctx.pools.ips
-    for user in range(ctx.users):
+    for user in range(start, stop):
         tenant = ctx.user_tenant(user)
         profile = ctx.user_id(user)
         devices = ctx.user_count(DEVICES_PER_USER, user)
@@ -161,9 +170,9 @@ def _sessions(ctx: Context) -> Iterator[Row]:
                 created = EPOCH_MS - (value % (20 * DAY_MS)) - HOUR_MS
                 created = max(created, first_seen, created_user)
             else:
-                start = max(first_seen, created_user)
-                created = start + (EPOCH_MS - 30 * DAY_MS - start) * (slot + 1) // (sessions + 1)
-                created = max(created, start)
+                since = max(first_seen, created_user)
+                created = since + (EPOCH_MS - 30 * DAY_MS - since) * (slot + 1) // (sessions + 1)
+                created = max(created, since)
             status = "ACTIVE" if latest and can_log_in else ENDED[(value >> 8) % len(ENDED)]
             last_activity = min(created + (value >> 16) % (3 * DAY_MS), EPOCH_MS - 1)
             revoked = status in ("REVOKED", "LOGGED_OUT")

@@ -65,7 +65,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "calculationVersion",
             ),
             ctx.users,
-            lambda: _scores(ctx),
+            lambda: _scores(ctx, 0, ctx.users),
+            lambda start, stop: _scores(ctx, start, stop),
+            ctx.users,
         ),
         TableSpec(
             "FamilyRelationship",
@@ -88,7 +90,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "updatedAt",
             ),
             ctx.per_user_total(RELATIONS, others=True),
-            lambda: _relationships(ctx),
+            lambda: _relationships(ctx, 0, ctx.users),
+            lambda start, stop: _relationships(ctx, start, stop),
+            ctx.users,
         ),
     ]
 
@@ -125,10 +129,11 @@ def relations(ctx: Context, user: int) -> Iterator[Relation]:
         yield Relation(slot, None if invited else other, email, kind, status, moment)
 
 
-def _relationships(ctx: Context) -> Iterator[Row]:
+def _relationships(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The relationships users ``start`` to ``stop - 1`` initiate."""
     ids = ctx.ids("FamilyRelationship")
     document_key = ctx.key("relationship-document")
-    for user in range(ctx.users):
+    for user in range(start, stop):
         tenant = ctx.user_tenant(user)
         initiator = ctx.user_id(user)
         for relation in relations(ctx, user):
@@ -164,8 +169,9 @@ def _relationships(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _scores(ctx: Context) -> Iterator[Row]:
-    for user in range(ctx.users):
+def _scores(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The trust scores of users ``start`` to ``stop - 1``."""
+    for user in range(start, stop):
         family = business = friends = 0
         for relation in relations(ctx, user):
             if relation.status != "CONFIRMED":

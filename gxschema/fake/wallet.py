@@ -66,7 +66,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "updatedAt",
             ),
             ctx.wallets,
-            lambda: _wallets(ctx),
+            lambda: _wallets(ctx, 0, ctx.wallets),
+            lambda start, stop: _wallets(ctx, start, stop),
+            ctx.wallets,
         ),
         TableSpec(
             "Transaction",
@@ -84,7 +86,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "blockNumber",
             ),
             tx_count,
-            lambda: _transactions(ctx),
+            lambda: _transactions(ctx, 0, ctx.wallets),
+            lambda start, stop: _transactions(ctx, start, stop),
+            ctx.wallets,
         ),
         TableSpec(
             "Beneficiary",
@@ -97,7 +101,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "createdAt",
             ),
             ctx.per_user_total(BENEFICIARIES, others=True),
-            lambda: _beneficiaries(ctx),
+            lambda: _beneficiaries(ctx, 0, ctx.users),
+            lambda start, stop: _beneficiaries(ctx, start, stop),
+            ctx.users,
         ),
         TableSpec(
             "Contact",
@@ -118,7 +124,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "updatedAt",
             ),
             ctx.per_user_total(CONTACTS, others=True),
-            lambda: _contacts(ctx),
+            lambda: _contacts(ctx, 0, ctx.users),
+            lambda start, stop: _contacts(ctx, start, stop),
+            ctx.users,
         ),
         TableSpec(
             "Collateral",
@@ -133,7 +141,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "createdAt",
             ),
             collateral_count(ctx),
-            lambda: _collateral(ctx),
+            lambda: _collateral(ctx, 0, collateral_count(ctx)),
+            lambda start, stop: _collateral(ctx, start, stop),
+            collateral_count(ctx),
         ),
         TableSpec(
             "HoardingTaxSnapshot",
@@ -153,7 +163,9 @@ def tables(ctx: Context) -> list[TableSpec]:
                 "createdAt",
             ),
             ctx.per_user_total(ctx.SNAPSHOTS),
-            lambda: _snapshots(ctx),
+            lambda: _snapshots(ctx, 0, ctx.users),
+            lambda start, stop: _snapshots(ctx, start, stop),
+            ctx.users,
         ),
     ]
 
@@ -228,9 +240,10 @@ def history(ctx: Context, wallet: int) -> Iterator[Step]:
         yield kind, amount, fee, counterparty, moment, balance
 
 
-def _wallets(ctx: Context) -> Iterator[Row]:
+def _wallets(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """Wallets ``start`` to ``stop - 1``."""
     ids = ctx.ids("Wallet")
-    for wallet in range(ctx.wallets):
+    for wallet in range(start, stop):
         created = ctx.wallet_created_ms(wallet)
         if wallet < ctx.users:
             name = "Main wallet"
@@ -267,14 +280,15 @@ def _remark(kind: str, value: int, moment: int) -> str | None:
     return REMARKS[(value >> 8) % len(REMARKS)]
 
 
-def _transactions(ctx: Context) -> Iterator[Row]:
+def _transactions(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The transactions of wallets ``start`` to ``stop - 1``."""
     ids = ctx.ids("Transaction")
     tx_hash = ctx.hasher("tx")
     chain_key = ctx.key("onchain-tx")
     system = {"MINT": GENESIS_POOL, "TAX": TAX_POOL}
     per_wallet = ctx.tx_per_wallet
     account = ctx.wallet_account
-    for wallet in range(ctx.wallets):
+    for wallet in range(start, stop):
         tenant = ctx.wallet_tenant(wallet)
         wallet_id = ctx.wallet_id(wallet)
         base = wallet * per_wallet
@@ -303,16 +317,17 @@ def _transactions(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _beneficiaries(ctx: Context) -> Iterator[Row]:
+def _beneficiaries(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The payees of users ``start`` to ``stop - 1``."""
     ids = ctx.ids("Beneficiary")
-    for user in range(ctx.users):
+    for user in range(start, stop):
         tenant = ctx.user_tenant(user)
         owner = ctx.user_id(user)
         created = ctx.user_created_ms(user)
         for slot in range(ctx.user_count(BENEFICIARIES, user, others=True)):
             other = ctx.other_user(user, slot, "beneficiary")
             value = ctx.hash("beneficiary", user * 4 + slot)
-            start = max(created, ctx.user_created_ms(other))
+            since = max(created, ctx.user_created_ms(other))
             nickname = (
                 NICKNAMES[(value >> 8) % len(NICKNAMES)]
                 if value % 5 == 0
@@ -324,14 +339,15 @@ def _beneficiaries(ctx: Context) -> Iterator[Row]:
                 owner,
                 ctx.user_id(other),
                 nickname,
-                at(start + (EPOCH_MS - start) * ((value >> 16) % 100) // 100),
+                at(since + (EPOCH_MS - since) * ((value >> 16) % 100) // 100),
             )
 
 
-def _contacts(ctx: Context) -> Iterator[Row]:
+def _contacts(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The contacts of users ``start`` to ``stop - 1``."""
     ids = ctx.ids("Contact")
     phone_key = ctx.key("external-phone")
-    for user in range(ctx.users):
+    for user in range(start, stop):
         tenant = ctx.user_tenant(user)
         owner = ctx.user_id(user)
         created = ctx.user_created_ms(user)
@@ -352,8 +368,8 @@ def _contacts(ctx: Context) -> Iterator[Row]:
                 last = names.last[(value >> 20) % len(names.last)]
                 phone = ctx.pools.phone(country, index % 9_999_991, phone_key)
                 email = None
-            start = max(created, ctx.user_created_ms(other))
-            added = start + (EPOCH_MS - start) * ((value >> 32) % 60) // 100
+            since = max(created, ctx.user_created_ms(other))
+            added = since + (EPOCH_MS - since) * ((value >> 32) % 60) // 100
             transactions = (value >> 40) % 25 if linked else 0
             last_at = added + (EPOCH_MS - added) * ((value >> 48) % 100) // 100
             status_roll = (value >> 56) % 20
@@ -376,11 +392,12 @@ def _contacts(ctx: Context) -> Iterator[Row]:
             )
 
 
-def _collateral(ctx: Context) -> Iterator[Row]:
+def _collateral(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """Collateral documents ``start`` to ``stop - 1``."""
     ids = ctx.ids("Collateral")
     loan_key = ctx.key("loan")
     document_key = ctx.key("collateral-document")
-    for number in range(collateral_count(ctx)):
+    for number in range(start, stop):
         value = ctx.hash("collateral", number)
         collateral_id = ids.of(number)
         kind = ("title-deed", "logbook", "invoice", "equipment-valuation")[value % 4]
@@ -403,11 +420,12 @@ def _month_start(months_before: int) -> date:
     return date(month_index // 12, month_index % 12 + 1, 1)
 
 
-def _snapshots(ctx: Context) -> Iterator[Row]:
+def _snapshots(ctx: Context, start: int, stop: int) -> Iterator[Row]:
+    """The snapshots of the wallets of users ``start`` to ``stop - 1``."""
     ids = ctx.ids("HoardingTaxSnapshot")
     fabric_key = ctx.key("tax-payment")
     minimum = 100 * NANO
-    for user in range(ctx.users):
+    for user in range(start, stop):
         count = ctx.snapshot_count(user)
         if not count:
             continue
