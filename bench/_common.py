@@ -183,24 +183,96 @@ def seed(database: Database, env: str = "devnet") -> None:
 class Ran:
     seconds: float
     max_rss_kb: int
+    """The child's own peak RSS (``wait4``), not counting processes it started."""
     code: int
     stdout: str
     stderr: str
+    tree: TreeMemory | None = None
 
 
-def run(args: Sequence[str], env: dict[str, str], *, check: bool = True) -> Ran:
-    """Run a child process; its wall time and its own peak RSS (``wait4``, not the sum)."""
+@dataclass
+class TreeMemory:
+    """Peak memory of a process and all its descendants, sampled every 0.1 s from /proc.
+
+    `rss_kb` sums each process's resident set (pages shared between them, such as
+    libraries, are counted once per process: an upper bound); `pss_kb` sums their
+    proportional set sizes (shared pages divided among the sharers: what the tree
+    really costs). `processes` is the most processes seen at once.
+    """
+
+    rss_kb: int = 0
+    pss_kb: int = 0
+    processes: int = 0
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(entry))
+    found, queue = [root], [root]
+    while queue:
+        for child in parents.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def _sample_tree(root: int, memory: TreeMemory, stop: Any) -> None:
+    while not stop.wait(0.1):
+        rss = pss = count = 0
+        for pid in _descendants(root):
+            try:
+                with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                    for line in rollup:
+                        if line.startswith("Rss:"):
+                            rss += int(line.split()[1])
+                        elif line.startswith("Pss:"):
+                            pss += int(line.split()[1])
+                count += 1
+            except OSError:
+                continue
+        memory.rss_kb = max(memory.rss_kb, rss)
+        memory.pss_kb = max(memory.pss_kb, pss)
+        memory.processes = max(memory.processes, count)
+
+
+def run(args: Sequence[str], env: dict[str, str], *, check: bool = True, tree: bool = False) -> Ran:
+    """Run a child process; its wall time and its own peak RSS (``wait4``, not the sum).
+
+    With `tree` (Linux), also the peak memory of the child and its descendants
+    (`TreeMemory`), for commands that start worker processes.
+    """
+    import threading
+
     started = time.perf_counter()
     process = subprocess.Popen(
         list(args), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+    memory = TreeMemory() if tree and os.path.exists("/proc/self/smaps_rollup") else None
+    stop = threading.Event()
+    sampler = None
+    if memory is not None:
+        sampler = threading.Thread(target=_sample_tree, args=(process.pid, memory, stop))
+        sampler.start()
     # Read the pipes in threads-free fashion: communicate() waits for exit, but then
     # wait4 would find no child; so read, then reap with wait4 ourselves.
     stdout_data, stderr_data = _drain(process)
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    stop.set()
+    if sampler is not None:
+        sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
-    result = Ran(seconds, int(usage.ru_maxrss), process.returncode, stdout_data, stderr_data)
+    result = Ran(
+        seconds, int(usage.ru_maxrss), process.returncode, stdout_data, stderr_data, memory
+    )
     if check and result.code != 0:
         raise SystemExit(
             f"{' '.join(args[:4])}... failed ({result.code}):\n{result.stderr[-2000:]}"

@@ -18,7 +18,7 @@ import typer
 from gxschema.cli.context import connect, handle_errors, settings_or_embedded
 from gxschema.cli.output import Output
 from gxschema.errors import ConfigError
-from gxschema.fake import REBUILD_FROM
+from gxschema.fake import PARALLEL_FROM, REBUILD_FROM
 
 
 class IndexMode(enum.StrEnum):
@@ -57,6 +57,15 @@ def register(app: typer.Typer) -> None:
                 f"row; auto: rebuild from {REBUILD_FROM:,} rows on.",
             ),
         ] = IndexMode.AUTO,
+        workers: Annotated[
+            int | None,
+            typer.Option(
+                min=0,
+                show_default=False,
+                help="Processes generating the rows (0: none besides this one). "
+                f"Default: one per CPU from {PARALLEL_FROM:,} rows on, else 0.",
+            ),
+        ] = None,
         analyze: Annotated[
             bool,
             typer.Option("--analyze/--no-analyze", help="ANALYZE the filled tables afterwards."),
@@ -85,7 +94,8 @@ def register(app: typer.Typer) -> None:
         where = settings.describe() if source == "configured" else "embedded"
         engine = connect(settings, wait_seconds=wait)
         try:
-            specs = build_plan(options, make_pools(options.seed))
+            pools = make_pools(options.seed)
+            specs = build_plan(options, pools)
             planned = sum(spec.count for spec in specs)
             output.info(
                 f"fake data for {where}: {users:,} users, {transactions_per_user} transactions "
@@ -100,6 +110,8 @@ def register(app: typer.Typer) -> None:
                     analyze=analyze,
                     reporter=reporter,
                     specs=specs,
+                    pools=pools,
+                    workers=workers,
                     rebuild_indexes=None
                     if indexes is IndexMode.AUTO
                     else indexes is IndexMode.REBUILD,

@@ -128,10 +128,36 @@ def restore(
     on_done: Callable[[Saved], None] | None = None,
 ) -> None:
     """Create everything again: keys and indexes table by table, then foreign keys."""
-    order = [item for item in saved if item.kind != "fkey"] + [
-        item for item in saved if item.kind == "fkey"
-    ]
-    for item in order:
+    for table in dict.fromkeys(item.table for item in saved if item.kind != "fkey"):
+        restore_table(connection, saved, table, on_done)
+    restore_foreign_keys(connection, saved, on_done)
+
+
+def restore_table(
+    connection: Connection,
+    saved: Sequence[Saved],
+    table: str,
+    on_done: Callable[[Saved], None] | None = None,
+) -> None:
+    """Create the keys and indexes of one table again (not its foreign keys)."""
+    _create(
+        connection, [item for item in saved if item.kind != "fkey" and item.table == table], on_done
+    )
+
+
+def restore_foreign_keys(
+    connection: Connection,
+    saved: Sequence[Saved],
+    on_done: Callable[[Saved], None] | None = None,
+) -> None:
+    """Create the foreign keys again (once every table they join has its keys)."""
+    _create(connection, [item for item in saved if item.kind == "fkey"], on_done)
+
+
+def _create(
+    connection: Connection, items: Sequence[Saved], on_done: Callable[[Saved], None] | None
+) -> None:
+    for item in items:
         connection.execute(text(item.create))
         if item.comment:
             connection.execute(text(item.comment))

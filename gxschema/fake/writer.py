@@ -1,22 +1,22 @@
 """Streaming rows into PostgreSQL with COPY, table after table, with a progress bar each.
 
-`copy_tables` pulls each table's rows from its generator a batch at a time and hands
-them to psycopg's ``cursor.copy()`` with `write_row`: psycopg formats them in C and
-sends them while Python makes the next batch, and the server checks constraints and
-fills indexes as the rows arrive. Only the current batch is ever in memory.
+`copy_tables` takes each table's rows as COPY text, a piece at a time, from worker
+processes (or from this one, for small runs: see `parallel`) and hands them to
+psycopg's ``cursor.copy()``; the server checks constraints and fills indexes as the
+rows arrive. Only a bounded number of pieces is ever in memory.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any, Protocol
 
 from psycopg import Connection, sql
 
 from gxschema.fake.core import TableSpec
+from gxschema.fake.parallel import Piece, Pieces
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,9 @@ class TableResult:
     table: str
     rows: int
     seconds: float
+    """The COPY of the rows."""
+    index_seconds: float | None = None
+    """Building the table's indexes and keys after it (when they were dropped for it)."""
 
     @property
     def rows_per_second(self) -> float:
@@ -124,16 +127,25 @@ def copy_tables(
     *,
     batch: int,
     reporter: Reporter | None = None,
+    source: Iterable[Piece] | None = None,
+    after_table: Callable[[TableSpec], None] | None = None,
 ) -> list[TableResult]:
     """COPY every spec's rows into its table, in order, inside the connection's transaction.
 
+    The rows come as COPY text from `source` (`parallel.Pieces`: worker processes),
+    by default made here, `batch` rows at a time. `after_table` runs once a table is
+    loaded (to build its indexes while the workers make the next tables' rows).
     Raises RuntimeError if a generator yields a different number of rows than its
     spec announced (a bug: the transaction is then rolled back by the caller).
     """
     reporter = reporter or SilentReporter()
+    if source is None:
+        source = Pieces(specs, batch)
+    upcoming = iter(source)
+    piece = next(upcoming, None)
     results: list[TableResult] = []
     with connection.cursor() as cursor:
-        for spec in specs:
+        for number, spec in enumerate(specs):
             statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
                 sql.Identifier(spec.table),
                 sql.SQL(", ").join(sql.Identifier(column) for column in spec.columns),
@@ -141,20 +153,26 @@ def copy_tables(
             reporter.start(spec.table, spec.count)
             started = time.perf_counter()
             written = 0
-            rows = spec.rows()
             with cursor.copy(statement) as copy:
-                write_row = copy.write_row
-                while chunk := list(islice(rows, batch)):
-                    for row in chunk:
-                        write_row(row)
-                    written += len(chunk)
-                    reporter.advance(len(chunk))
+                while piece is not None and piece[0] == number:
+                    _table, count, data = piece
+                    if data:
+                        copy.write(data)
+                    written += count
+                    reporter.advance(count)
+                    piece = next(upcoming, None)
             seconds = time.perf_counter() - started
-            reporter.finish()
             if written != spec.count:
+                reporter.finish()
                 raise RuntimeError(
                     f"the {spec.table} generator made {written} rows, not the {spec.count} "
                     "it announced"
                 )
-            results.append(TableResult(spec.table, written, seconds))
+            index_seconds = None
+            if after_table is not None:
+                indexed = time.perf_counter()
+                after_table(spec)
+                index_seconds = time.perf_counter() - indexed
+            reporter.finish()
+            results.append(TableResult(spec.table, written, seconds, index_seconds))
     return results
