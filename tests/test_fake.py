@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import islice
 
 import pytest
@@ -90,6 +91,23 @@ def _hashes(engine: Engine) -> dict[str, str]:
             ).scalar_one()
             for table in FILLED_TABLES
         }
+
+
+@contextmanager
+def devnet_databases(pg_server, template: str, engine_for, count: int) -> Iterator[list[Engine]]:
+    """`count` new databases made from `template` and seeded for devnet, dropped afterwards."""
+    made: list[tuple[str, Engine]] = []
+    try:
+        for _ in range(count):
+            name = pg_server.create_database(template=template)
+            engine = engine_for(name)
+            made.append((name, engine))
+            _seed(engine, "devnet")
+        yield [engine for _name, engine in made]
+    finally:
+        for name, engine in made:
+            engine.dispose()
+            pg_server.drop_database(name)
 
 
 @pytest.fixture
@@ -244,26 +262,16 @@ def test_fake_fills_every_domain_consistently_and_verify_still_passes(devnet) ->
 def test_same_seed_same_data_different_seed_different_data(
     pg_server, head_template, engine_for
 ) -> None:
-    engines = []
-    for _ in range(3):
-        name = pg_server.create_database(template=head_template)
-        engine = engine_for(name)
-        _seed(engine, "devnet")
-        engines.append((name, engine))
-    try:
+    with devnet_databases(pg_server, head_template, engine_for, 3) as engines:
         reports = [
             fill(engine, FakeOptions(users=30, transactions_per_user=3, tenants=2, seed=seed))
-            for (_name, engine), seed in zip(engines, (7, 7, 8), strict=True)
+            for engine, seed in zip(engines, (7, 7, 8), strict=True)
         ]
-        first, again, other = (_hashes(engine) for _name, engine in engines)
+        first, again, other = (_hashes(engine) for engine in engines)
         assert first == again
         assert reports[0].total_rows == reports[1].total_rows
         different = [table for table in FILLED_TABLES if first[table] != other[table]]
         assert {"UserProfile", "Wallet", "Transaction", "AuditLog"} <= set(different)
-    finally:
-        for name, engine in engines:
-            engine.dispose()
-            pg_server.drop_database(name)
 
 
 @pytest.mark.slow

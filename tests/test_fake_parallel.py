@@ -30,7 +30,7 @@ from gxschema.fake.parallel import Pieces
 
 from .cli import clean_env, gxschema
 from .conftest import ROOT
-from .test_fake import _hashes, _seed
+from .test_fake import _hashes, _seed, devnet_databases
 
 ODD_ROWS = [
     # text with every escaped character, the placeholders the fast path uses, empty text
@@ -139,27 +139,17 @@ def test_odd_values_read_back_as_written(pg_server, head_database, engine_for) -
 def test_workers_write_exactly_what_one_process_writes(
     pg_server, head_template, engine_for
 ) -> None:
-    engines = []
-    for _ in range(2):
-        name = pg_server.create_database(template=head_template)
-        engine = engine_for(name)
-        _seed(engine, "devnet")
-        engines.append((name, engine))
-    try:
+    with devnet_databases(pg_server, head_template, engine_for, 2) as (first, second):
         options = FakeOptions(users=50, transactions_per_user=3, tenants=2, seed=5, batch=9)
-        alone = fill(engines[0][1], options, workers=0, rebuild_indexes=False)
-        together = fill(engines[1][1], options, workers=2, rebuild_indexes=True)
+        alone = fill(first, options, workers=0, rebuild_indexes=False)
+        together = fill(second, options, workers=2, rebuild_indexes=True)
         assert (alone.workers, together.workers) == (0, 2)
         assert alone.total_rows == together.total_rows
-        assert _hashes(engines[0][1]) == _hashes(engines[1][1])
+        assert _hashes(first) == _hashes(second)
         # rebuilt in size order, largest first, yet every table is there
         sizes = [result.rows for result in together.tables]
         assert sizes == sorted(sizes, reverse=True)
         assert sorted(result.table for result in together.tables) == sorted(FILLED_TABLES)
-    finally:
-        for name, engine in engines:
-            engine.dispose()
-            pg_server.drop_database(name)
 
 
 def test_a_failing_worker_leaves_nothing_behind(

@@ -77,9 +77,7 @@ class FakeReport:
                     "rows": result.rows,
                     "seconds": round(result.seconds, 3),
                     "rows_per_second": round(result.rows_per_second),
-                    "index_seconds": None
-                    if result.index_seconds is None
-                    else round(result.index_seconds, 3),
+                    "index_seconds": _rounded(result.index_seconds),
                 }
                 for result in self.tables
             ],
@@ -88,14 +86,14 @@ class FakeReport:
             "total_rows": self.total_rows,
             "seconds": round(self.seconds, 3),
             "rows_per_second": round(self.rows_per_second),
-            "rebuild_seconds": None
-            if self.rebuild_seconds is None
-            else round(self.rebuild_seconds, 3),
-            "analyze_seconds": None
-            if self.analyze_seconds is None
-            else round(self.analyze_seconds, 3),
+            "rebuild_seconds": _rounded(self.rebuild_seconds),
+            "analyze_seconds": _rounded(self.analyze_seconds),
             "replaced": self.replaced,
         }
+
+
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 3)
 
 
 def make_pools(seed: int) -> Pools:
