@@ -38,6 +38,7 @@ import os
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
@@ -137,7 +138,7 @@ def orm_load(database: Database, options: FakeOptions, *, on_top: bool = False) 
     With `on_top`, the rows are added to a database that already holds a fake load
     (of another seed), so the ORM works against tables and indexes of that size.
     """
-    from sqlalchemy import Numeric
+    from sqlalchemy import DateTime, Numeric
     from sqlalchemy.dialects.postgresql import JSONB
     from sqlalchemy.orm import Session
 
@@ -160,6 +161,8 @@ def orm_load(database: Database, options: FakeOptions, *, on_top: bool = False) 
                 if isinstance(column.type, Numeric)
                 else (lambda value: None if value is None else json.loads(value))
                 if isinstance(column.type, JSONB)
+                else (lambda value: None if value is None else datetime.fromisoformat(value))
+                if isinstance(column.type, DateTime)
                 else (lambda value: value)
                 for column in columns
             ]

@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 
 import pytest
@@ -184,8 +185,8 @@ def test_timestamps_lie_before_the_epoch(pools) -> None:
     specs = {spec.table: spec for spec in build_plan(FakeOptions(users=300), pools)}
     for table in ("Transaction", "UserProfile", "AuditLog", "OutboxCommand", "Notification"):
         spec = specs[table]
-        stamp = spec.columns.index("timestamp" if "timestamp" in spec.columns else "createdAt")
-        assert all(row[stamp] < EPOCH for row in spec.rows()), table
+        column = spec.columns.index("timestamp" if "timestamp" in spec.columns else "createdAt")
+        assert all(datetime.fromisoformat(row[column]) < EPOCH for row in spec.rows()), table
 
 
 # -- against PostgreSQL ---------------------------------------------------------------------
@@ -389,10 +390,14 @@ def test_bad_options_exit_2_before_connecting(args, message) -> None:
 
 def test_millisecond_timestamps_convert_exactly() -> None:
     import random
-    from datetime import UTC, datetime, timedelta
 
-    from gxschema.fake.core import at
+    from gxschema.fake.core import at, stamp
 
     unix = datetime(1970, 1, 1, tzinfo=UTC)
     moments = random.Random(7).sample(range(10**12, 4 * 10**12), 20_000)
     assert all(at(moment) == unix + timedelta(milliseconds=moment) for moment in moments)
+    assert all(
+        datetime.fromisoformat(stamp(moment)) == unix + timedelta(milliseconds=moment)
+        for moment in [*moments, 0, 86_399_999, 1_767_225_600_000]
+    )
+    assert stamp(1_767_225_599_999) == "2025-12-31 23:59:59.999+00"

@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 
-from gxschema.fake.core import EPOCH_MS, MINUTE_MS, SECOND_MS, Context, Row, TableSpec, at
+from gxschema.fake.core import EPOCH_MS, MINUTE_MS, SECOND_MS, Context, Row, TableSpec, stamp
 from gxschema.fake.kyc import FINAL_STATUS, ROUNDS
 from gxschema.fake.pools import APP_VERSIONS
 from gxschema.fake.security import DEVICES_PER_USER, device
@@ -148,5 +148,5 @@ def _audit(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 None if after is None else _dumps(after),
                 _dumps(metadata),
                 previous,
-                at(min(moment + (value >> 32) % MINUTE_MS, EPOCH_MS - 1)),
+                stamp(min(moment + (value >> 32) % MINUTE_MS, EPOCH_MS - 1)),
             )

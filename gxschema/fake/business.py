@@ -20,9 +20,9 @@ from gxschema.fake.core import (
     Context,
     Row,
     TableSpec,
-    at,
     cuid_at,
     money,
+    stamp,
 )
 
 ROLES = ("OWNER", "DIRECTOR", "AUTHORIZED_SIGNATORY", "ACCOUNTANT")
@@ -196,8 +196,8 @@ def _accounts(ctx: Context, start: int, stop: int) -> Iterator[Row]:
             ctx.org_id(org),
             ctx.wallet_id(ctx.users + org),
             min(2, min(ctx.org_member_count(org), APPROVERS)),
-            at(created),
-            at(created),
+            stamp(created),
+            stamp(created),
         )
 
 
@@ -223,9 +223,11 @@ def _signatories(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 slot < APPROVERS,
                 slot < APPROVERS,
                 money(25_000 * NANO) if role == "AUTHORIZED_SIGNATORY" else None,
-                at(invited),
-                at(invited + HOUR_MS),
-                at(invited + 30 * DAY_MS) if revoked and invited + 30 * DAY_MS < EPOCH_MS else None,
+                stamp(invited),
+                stamp(invited + HOUR_MS),
+                stamp(invited + 30 * DAY_MS)
+                if revoked and invited + 30 * DAY_MS < EPOCH_MS
+                else None,
             )
 
 
@@ -247,8 +249,8 @@ def _rules(ctx: Context, start: int, stop: int) -> Iterator[Row]:
             "SENT",
             money(5000 * NANO),
             True,
-            at(created),
-            at(created),
+            stamp(created),
+            stamp(created),
         )
         yield (
             ids(org, 1),
@@ -260,8 +262,8 @@ def _rules(ctx: Context, start: int, stop: int) -> Iterator[Row]:
             None,
             None,
             True,
-            at(created),
-            at(created),
+            stamp(created),
+            stamp(created),
         )
 
 
@@ -283,9 +285,9 @@ def _approvals(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 facts.required,
                 received,
                 facts.status,
-                at(facts.created_ms + 72 * HOUR_MS),
-                at(facts.created_ms),
-                at(facts.created_ms + 72 * HOUR_MS if facts.status == "EXPIRED" else last_vote),
+                stamp(facts.created_ms + 72 * HOUR_MS),
+                stamp(facts.created_ms),
+                stamp(facts.created_ms + 72 * HOUR_MS if facts.status == "EXPIRED" else last_vote),
             )
 
 
@@ -309,5 +311,5 @@ def _votes(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                     VOTE_REMARKS[value % len(VOTE_REMARKS)]
                     if approved
                     else "Amount above the agreed budget",
-                    at(facts.created_ms + (order + 1) * HOUR_MS - value % (30 * MINUTE_MS)),
+                    stamp(facts.created_ms + (order + 1) * HOUR_MS - value % (30 * MINUTE_MS)),
                 )

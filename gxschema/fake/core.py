@@ -15,7 +15,7 @@ is derived again from the parent's index:
   the index, so generating a wallet again gives the same history.
 
 Timestamps are whole milliseconds before `EPOCH` (the columns keep milliseconds, so
-they read back exactly), never "now".
+they read back exactly), never "now", written as text (`stamp`).
 """
 
 from __future__ import annotations
@@ -226,6 +226,29 @@ def at(moment_ms: int) -> datetime:
     checks it); it is twice as fast as adding a timedelta.
     """
     return datetime.fromtimestamp(moment_ms / 1000, UTC)
+
+
+_CLOCK = tuple(
+    f" {h:02d}:{m:02d}:{s:02d}." for h in range(24) for m in range(60) for s in range(60)
+)
+_MILLIS = tuple(f"{milli:03d}+00" for milli in range(1000))
+_DAYS: dict[int, str] = {}
+
+
+def stamp(moment_ms: int) -> str:
+    """A millisecond timestamp as the text PostgreSQL reads: ``2025-09-22 02:21:26.891+00``.
+
+    What the generators put in timestamp columns: a quarter of the cost of making a
+    datetime and having psycopg format it, which was a tenth of all the work of a run.
+    The ``+00`` makes it UTC in a ``timestamptz`` column too, whatever the session's
+    time zone (a ``timestamp`` column ignores it). A test checks it against `at`.
+    """
+    day, rest = divmod(moment_ms, DAY_MS)
+    date_text = _DAYS.get(day)
+    if date_text is None:
+        date_text = _DAYS[day] = at(day * DAY_MS).strftime("%Y-%m-%d")
+    second, milli = divmod(rest, 1000)
+    return date_text + _CLOCK[second] + _MILLIS[milli]
 
 
 def money(nano: int) -> str:

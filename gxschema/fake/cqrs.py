@@ -26,9 +26,9 @@ from gxschema.fake.core import (
     Context,
     Row,
     TableSpec,
-    at,
     cuid_at,
     hex_token,
+    stamp,
 )
 from gxschema.fake.pools import ENDPOINTS, SERVICES
 from gxschema.fake.wallet import BLOCK_MS, CHAIN_GENESIS_MS
@@ -258,14 +258,14 @@ class _Commands:
             status,
             attempts,
             f"outbox-submitter-{(value >> 24) % 3}" if locked else None,
-            at(created + 200) if locked else None,
-            at(created + SECOND_MS) if submitted else None,
+            stamp(created + 200) if locked else None,
+            stamp(created + SECOND_MS) if submitted else None,
             hex_token(self.fabric, unique) if submitted else None,
             _block(updated) if status == "COMMITTED" else None,
             error_code,
             error,
-            at(created),
-            at(updated),
+            stamp(created),
+            stamp(updated),
         )
 
 
@@ -391,8 +391,8 @@ def _events(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 name,
                 "1",
                 _dumps(payload),
-                at(moment),
-                at(moment + 300 + (value >> 8) % (4 * SECOND_MS)),
+                stamp(moment),
+                stamp(moment + 300 + (value >> 8) % (4 * SECOND_MS)),
             )
 
 
@@ -414,7 +414,7 @@ def _dead_letters(ctx: Context, start: int, stop: int) -> Iterator[Row]:
             _block(moment) if from_chain else None,
             CHANNEL if from_chain else None,
             CHAINCODE if from_chain else None,
-            at(moment),
+            stamp(moment),
         )
 
 
@@ -431,7 +431,7 @@ def _projectors(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 CHANNEL,
                 head - lag,
                 (tenant_number + number) % 5,
-                at(EPOCH_MS - lag * BLOCK_MS),
+                stamp(EPOCH_MS - lag * BLOCK_MS),
             )
 
 
@@ -461,6 +461,6 @@ def _idempotency(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 _dumps(body),
                 None if headers is None else _dumps(headers),
                 status,
-                at(created),
-                at(created + 24 * HOUR_MS),
+                stamp(created),
+                stamp(created + 24 * HOUR_MS),
             )

@@ -12,10 +12,10 @@ from gxschema.fake.core import (
     Context,
     Row,
     TableSpec,
-    at,
     cuid_at,
     cycle_total,
     hex_token,
+    stamp,
 )
 
 ID_DIGITS = {"KE": 8, "NG": 11, "GH": 10, "ZA": 13, "TZ": 20, "IN": 12, "GB": 9, "US": 9}
@@ -102,7 +102,7 @@ def _users(ctx: Context, start: int, stop: int) -> Iterator[Row]:
         status = ctx.user_status(user)
         created = ctx.user_created_ms(user)
         updated = created + (EPOCH_MS - created) * ((value >> 20) % 100) // 200
-        deleted = at(updated) if status == "CLOSED" else None
+        deleted = stamp(updated) if status == "CLOSED" else None
         salt = hex_token(password_key, user, 16)
         # The real format (PBKDF2-SHA256, 100,000 iterations) over no password at all:
         # nobody can log in as a fake user, and no time goes into key stretching.
@@ -120,8 +120,8 @@ def _users(ctx: Context, start: int, stop: int) -> Iterator[Row]:
             country,
             status,
             deleted,
-            at(created),
-            at(updated),
+            stamp(created),
+            stamp(updated),
         )
 
 
@@ -144,8 +144,8 @@ def _organizations(ctx: Context, start: int, stop: int) -> Iterator[Row]:
             addresses[(value >> 16) % len(addresses)],
             status,
             None,
-            at(created),
-            at(created + (value >> 24) % (30 * DAY_MS)),
+            stamp(created),
+            stamp(created + (value >> 24) % (30 * DAY_MS)),
         )
 
 
@@ -180,6 +180,6 @@ def _links(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 ctx.user_id(member),
                 org_id,
                 MEMBER_ROLES[min(slot, len(MEMBER_ROLES) - 1)],
-                at(added),
+                stamp(added),
             )
             unique += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from gxschema.fake.core import DAY_MS, EPOCH_MS, HOUR_MS, MINUTE_MS, Context, Row, TableSpec, at
+from gxschema.fake.core import DAY_MS, EPOCH_MS, HOUR_MS, MINUTE_MS, Context, Row, TableSpec, stamp
 from gxschema.fake.core import hex_token as token
 
 ROUNDS = (1, 1, 1, 2, 1, 1, 1)
@@ -109,13 +109,13 @@ def _verifications(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 ids.of(index),
                 profile,
                 status,
-                at(reviewed) if status in ("APPROVED", "EXPIRED") else None,
+                stamp(reviewed) if status in ("APPROVED", "EXPIRED") else None,
                 None if status == "PENDING" else VERIFIERS[(value >> 8) % len(VERIFIERS)],
                 token(evidence, index),
                 200_000 + (value >> 16) % 4_800_000,
                 ("image/jpeg", "image/png", "application/pdf")[(value >> 40) % 3],
-                at(created),
-                at(created if status == "PENDING" else reviewed),
+                stamp(created),
+                stamp(created if status == "PENDING" else reviewed),
             )
 
 
@@ -158,10 +158,10 @@ def _documents(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                     mime,
                     f"kms://gx-kyc/{tenant}/data-key-{(value >> 48) % 12 + 1:02d}",
                     "CLEAN",
-                    at(uploaded + 90 * 1000),
+                    stamp(uploaded + 90 * 1000),
                     number + 1,
                     ids.of((kyc_index - 1) * DOCUMENTS_PER_KYC + slot) if number else None,
-                    at(uploaded),
-                    at(uploaded + 6 * HOUR_MS) if verified else None,
+                    stamp(uploaded),
+                    stamp(uploaded + 6 * HOUR_MS) if verified else None,
                     REVIEWERS[(value >> 52) % len(REVIEWERS)] if verified else None,
                 )

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gxschema.fake.core import DAY_MS, EPOCH_MS, NANO, Context, Row, TableSpec, at, hex_token, money
+from gxschema.fake.core import (
+    DAY_MS,
+    EPOCH_MS,
+    NANO,
+    Context,
+    Row,
+    TableSpec,
+    hex_token,
+    money,
+    stamp,
+)
 from gxschema.fake.pools import COUNTRIES
 
 APPS = ("Wallet App", "Merchant API")
@@ -113,7 +123,7 @@ def _partners(ctx: Context, start: int, stop: int) -> Iterator[Row]:
             ctx.partner_name(partner),
             COUNTRIES[partner % len(COUNTRIES)][0],
             partner_status(partner),
-            at(ctx.partner_created_ms(partner)),
+            stamp(ctx.partner_created_ms(partner)),
         )
 
 
@@ -127,7 +137,7 @@ def _applications(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 ctx.partner_tenant(partner),
                 partner_id(ctx, partner),
                 f"{ctx.partner_name(partner)} {kind}",
-                at(ctx.partner_created_ms(partner) + (app + 1) * DAY_MS),
+                stamp(ctx.partner_created_ms(partner) + (app + 1) * DAY_MS),
             )
 
 
@@ -153,8 +163,8 @@ def _licenses(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 apps(partner, app),
                 "SANDBOX" if sandbox else "PRODUCTION",
                 license_status,
-                at(expiry),
-                at(created),
+                stamp(expiry),
+                stamp(created),
             )
 
 
@@ -177,7 +187,7 @@ def _credentials(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                     # the hash of a secret that was never made: no one can authenticate
                     "sha256$" + hex_token(secret_key, index),
                     "REVOKED" if revoked_partner or (number == 1 and index % 5 == 0) else "ACTIVE",
-                    at(created + number * 30 * DAY_MS),
+                    stamp(created + number * 30 * DAY_MS),
                 )
 
 
@@ -197,6 +207,6 @@ def _grants(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 partner_id(ctx, partner),
                 money((10_000 + value % 490_000) * NANO),
                 GRANT_PURPOSES[(value >> 20) % len(GRANT_PURPOSES)],
-                at(moment) if issued else None,
+                stamp(moment) if issued else None,
                 hex_token(chain_key, partner * 2 + number) if issued else None,
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gxschema.fake.core import DAY_MS, EPOCH_MS, MINUTE_MS, Context, Row, TableSpec, at
+from gxschema.fake.core import DAY_MS, EPOCH_MS, MINUTE_MS, Context, Row, TableSpec, stamp
 
 NOTIFICATIONS = (2, 3, 4, 5, 6, 3, 4)
 KINDS = (
@@ -133,12 +133,12 @@ def _notifications(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 resource_type,
                 resource_id,
                 status,
-                at(read) if status != "UNREAD" else None,
-                at(read) if status == "ACTIONED" else None,
+                stamp(read) if status != "UNREAD" else None,
+                stamp(read) if status == "ACTIONED" else None,
                 email,
                 push,
-                at(created + 2000) if email else None,
-                at(created + 500) if push else None,
-                at(created),
-                at(created + 90 * DAY_MS) if (value >> 48) % 4 else None,
+                stamp(created + 2000) if email else None,
+                stamp(created + 500) if push else None,
+                stamp(created),
+                stamp(created + 90 * DAY_MS) if (value >> 48) % 4 else None,
             )

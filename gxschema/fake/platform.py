@@ -14,8 +14,8 @@ from gxschema.fake.core import (
     Context,
     Row,
     TableSpec,
-    at,
     hex_token,
+    stamp,
 )
 from gxschema.fake.licensing import APPS, CREDENTIALS_PER_LICENSE, partner_id, partner_status
 from gxschema.fake.pools import ENDPOINTS, SERVICES
@@ -159,11 +159,11 @@ def _endpoints(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 active,
                 3 if number == 0 else 5,
                 300,
-                at(EPOCH_MS - value % HOUR_MS) if active else None,
-                at(EPOCH_MS - (value >> 8) % (3 * DAY_MS)) if failures else None,
+                stamp(EPOCH_MS - value % HOUR_MS) if active else None,
+                stamp(EPOCH_MS - (value >> 8) % (3 * DAY_MS)) if failures else None,
                 failures,
-                at(created),
-                at(max(created, EPOCH_MS - (value >> 16) % (30 * DAY_MS))),
+                stamp(created),
+                stamp(max(created, EPOCH_MS - (value >> 16) % (30 * DAY_MS))),
             )
 
 
@@ -198,12 +198,12 @@ def _deliveries(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                     separators=(",", ":"),
                 ),
                 attempts,
-                at(created + attempts * 30 * SECOND_MS),
+                stamp(created + attempts * 30 * SECOND_MS),
                 success,
                 code,
                 '{"ok":true}' if success else None,
                 None if success else ("connection timed out" if code is None else f"HTTP {code}"),
-                at(created),
+                stamp(created),
             )
 
 
@@ -229,8 +229,8 @@ def _rate_limits(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                         client,
                         ENDPOINTS[window % len(ENDPOINTS)],
                         value % 1200,
-                        at(window_start),
-                        at(window_start + HOUR_MS),
+                        stamp(window_start),
+                        stamp(window_start + HOUR_MS),
                         1000,
                         60,
                     )
@@ -248,8 +248,8 @@ def _rate_limits(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 client,
                 ENDPOINTS[value % len(ENDPOINTS)],
                 1 + (value >> 20) % 60,
-                at(window_start),
-                at(window_start + MINUTE_MS),
+                stamp(window_start),
+                stamp(window_start + MINUTE_MS),
                 60,
                 1,
             )
@@ -285,6 +285,6 @@ def _metrics(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                     unit,
                     status,
                     f"{degraded:.4f}",
-                    at(moment + (value >> 20) % (10 * SECOND_MS)),
+                    stamp(moment + (value >> 20) % (10 * SECOND_MS)),
                 )
                 index += 1

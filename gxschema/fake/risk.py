@@ -5,7 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from gxschema.fake.core import DAY_MS, EPOCH_MS, HOUR_MS, NANO, Context, Row, TableSpec, at, money
+from gxschema.fake.core import (
+    DAY_MS,
+    EPOCH_MS,
+    HOUR_MS,
+    NANO,
+    Context,
+    Row,
+    TableSpec,
+    money,
+    stamp,
+)
 
 LIMITS = (2, 2, 3, 2, 2, 3)
 """Limits per user: daily and monthly send for all, a third (single/velocity) for some."""
@@ -98,8 +108,8 @@ def _limits(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 count,
                 window,
                 ctx.user_status(user) not in ("SUSPENDED", "CLOSED"),
-                at(created),
-                at(created),
+                stamp(created),
+                stamp(created),
             )
 
 
@@ -131,8 +141,8 @@ def _risk_scores(ctx: Context, start: int, stop: int) -> Iterator[Row]:
             score,
             json.dumps(factors, separators=(",", ":")),
             review,
-            at(calculated + 4 * HOUR_MS) if reviewed else None,
+            stamp(calculated + 4 * HOUR_MS) if reviewed else None,
             REVIEWERS[(value >> 44) % len(REVIEWERS)] if reviewed else None,
             REVIEW_NOTES[(value >> 48) % len(REVIEW_NOTES)] if reviewed else None,
-            at(calculated),
+            stamp(calculated),
         )

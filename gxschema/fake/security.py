@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
-from gxschema.fake.core import DAY_MS, EPOCH_MS, HOUR_MS, MINUTE_MS, Context, Row, TableSpec, at
+from gxschema.fake.core import DAY_MS, EPOCH_MS, HOUR_MS, MINUTE_MS, Context, Row, TableSpec, stamp
 from gxschema.fake.core import hex_token as token
 from gxschema.fake.pools import APP_VERSIONS, DEVICES
 
@@ -112,10 +112,10 @@ def _devices(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 model,
                 token(fingerprint_key, index),
                 system,
-                at(first_seen),
-                at(last_seen),
+                stamp(first_seen),
+                stamp(last_seen),
                 trusted,
-                at(first_seen + 5 * MINUTE_MS) if trusted else None,
+                stamp(first_seen + 5 * MINUTE_MS) if trusted else None,
             )
 
 
@@ -140,8 +140,8 @@ def _push_tokens(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 device_id,
                 "ios" if apple else "android",
                 active_user and value % 10 != 0,
-                at(first_seen + MINUTE_MS),
-                at(
+                stamp(first_seen + MINUTE_MS),
+                stamp(
                     first_seen
                     + MINUTE_MS
                     + (EPOCH_MS - first_seen - MINUTE_MS) * (value >> 8 & 0xFF) // 256
@@ -188,10 +188,10 @@ def _sessions(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 ips[(value >> 24) % len(ips)],
                 f"GXWallet/{version} ({system}; {model})",
                 status,
-                at(created),
-                at(last_activity),
-                at(created + 30 * DAY_MS),
-                at(last_activity) if revoked else None,
+                stamp(created),
+                stamp(last_activity),
+                stamp(created + 30 * DAY_MS),
+                stamp(last_activity) if revoked else None,
                 REVOKE_REASONS[(value >> 48) % len(REVOKE_REASONS)]
                 if status == "REVOKED"
                 else None,

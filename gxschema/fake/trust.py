@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from gxschema.fake.core import DAY_MS, EPOCH_MS, HOUR_MS, Context, Row, TableSpec, at, hex_token
+from gxschema.fake.core import DAY_MS, EPOCH_MS, HOUR_MS, Context, Row, TableSpec, hex_token, stamp
 
 RELATIONS = (0, 1, 2, 1, 3, 0, 1, 2)
 """Relationships each user initiates, by user index (cycled), at most one per other user."""
@@ -160,12 +160,12 @@ def _relationships(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                     "REJECTED": "The other person declined",
                     "NOT_APPLICABLE": "Marked not applicable by the initiator",
                 }.get(status),
-                at(answered) if status in ("CONFIRMED", "DECEASED", "DIVORCED") else None,
-                at(answered) if status == "REJECTED" else None,
+                stamp(answered) if status in ("CONFIRMED", "DECEASED", "DIVORCED") else None,
+                stamp(answered) if status == "REJECTED" else None,
                 POINTS[relation.kind] if status == "CONFIRMED" else 0,
                 status != "NOT_APPLICABLE",
-                at(created),
-                at(updated),
+                stamp(created),
+                stamp(updated),
             )
 
 
@@ -195,6 +195,6 @@ def _scores(ctx: Context, start: int, stop: int) -> Iterator[Row]:
             "0.80",
             "0.10",
             "0.10",
-            at(EPOCH_MS - value % (7 * DAY_MS)),
+            stamp(EPOCH_MS - value % (7 * DAY_MS)),
             "1.0" if value >> 40 & 1 else "1.1",
         )

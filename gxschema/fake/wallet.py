@@ -18,6 +18,7 @@ from datetime import date
 
 from gxschema.fake.core import (
     DAY_MS,
+    EPOCH,
     EPOCH_MS,
     HOUR_MS,
     MINUTE_MS,
@@ -26,9 +27,9 @@ from gxschema.fake.core import (
     Context,
     Row,
     TableSpec,
-    at,
     hex_token,
     money,
+    stamp,
 )
 from gxschema.fake.pools import CONTACT_NOTES, REMARKS
 
@@ -260,8 +261,8 @@ def _wallets(ctx: Context, start: int, stop: int) -> Iterator[Row]:
             name,
             money(balance),
             None,
-            at(created),
-            at(last),
+            stamp(created),
+            stamp(last),
         )
 
 
@@ -269,7 +270,7 @@ def _remark(kind: str, value: int, moment: int) -> str | None:
     if kind == "MINT":
         return "Genesis distribution"
     if kind == "TAX":
-        month = at(moment).strftime("%Y-%m")
+        month = stamp(moment)[:7]  # YYYY-MM
         return f"Hoarding tax, cycle {month}"
     if kind == "LOAN_DISBURSEMENT":
         return "Loan disbursement"
@@ -312,7 +313,7 @@ def _transactions(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 money(amount),
                 money(fee),
                 _remark(kind, value, moment),
-                at(moment),
+                stamp(moment),
                 None if pending else (moment - CHAIN_GENESIS_MS) // BLOCK_MS,
             )
 
@@ -339,7 +340,7 @@ def _beneficiaries(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 owner,
                 ctx.user_id(other),
                 nickname,
-                at(since + (EPOCH_MS - since) * ((value >> 16) % 100) // 100),
+                stamp(since + (EPOCH_MS - since) * ((value >> 16) % 100) // 100),
             )
 
 
@@ -385,10 +386,10 @@ def _contacts(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 CONTACT_NOTES[(value >> 12) % len(CONTACT_NOTES)] if value % 7 == 0 else None,
                 value % 6 == 0,
                 transactions,
-                at(last_at) if transactions else None,
+                stamp(last_at) if transactions else None,
                 status,
-                at(added),
-                at(last_at if transactions else added),
+                stamp(added),
+                stamp(last_at if transactions else added),
             )
 
 
@@ -409,13 +410,13 @@ def _collateral(ctx: Context, start: int, stop: int) -> Iterator[Row]:
             80_000 + (value >> 8) % 4_000_000,
             "application/pdf",
             "RELEASED" if (value >> 40) % 10 < 3 else "PLEDGED",
-            at(EPOCH_MS - DAY_MS - (value >> 16) % (360 * DAY_MS)),
+            stamp(EPOCH_MS - DAY_MS - (value >> 16) % (360 * DAY_MS)),
         )
 
 
 def _month_start(months_before: int) -> date:
     """The first day of the month `months_before` months before EPOCH's month."""
-    start = at(EPOCH_MS).date()
+    start = EPOCH.date()
     month_index = start.year * 12 + start.month - 1 - months_before
     return date(month_index // 12, month_index % 12 + 1, 1)
 
@@ -458,7 +459,7 @@ def _snapshots(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 "0.1000",
                 money(owed),
                 paid,
-                at(day_ms + 3 * DAY_MS + value % DAY_MS) if paid else None,
+                stamp(day_ms + 3 * DAY_MS + value % DAY_MS) if paid else None,
                 hex_token(fabric_key, index) if paid else None,
-                at(day_ms + HOUR_MS + (value >> 20) % (30 * MINUTE_MS)),
+                stamp(day_ms + HOUR_MS + (value >> 20) % (30 * MINUTE_MS)),
             )
