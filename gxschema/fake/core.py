@@ -228,9 +228,8 @@ def at(moment_ms: int) -> datetime:
     return datetime.fromtimestamp(moment_ms / 1000, UTC)
 
 
-_CLOCK = tuple(
-    f" {h:02d}:{m:02d}:{s:02d}." for h in range(24) for m in range(60) for s in range(60)
-)
+_HOURS_MINUTES = tuple(f" {hour:02d}:{minute:02d}:" for hour in range(24) for minute in range(60))
+_SECONDS = tuple(f"{second:02d}." for second in range(60))
 _MILLIS = tuple(f"{milli:03d}+00" for milli in range(1000))
 _DAYS: dict[int, str] = {}
 
@@ -247,8 +246,9 @@ def stamp(moment_ms: int) -> str:
     date_text = _DAYS.get(day)
     if date_text is None:
         date_text = _DAYS[day] = at(day * DAY_MS).strftime("%Y-%m-%d")
-    second, milli = divmod(rest, 1000)
-    return date_text + _CLOCK[second] + _MILLIS[milli]
+    minute, rest = divmod(rest, MINUTE_MS)
+    second, milli = divmod(rest, SECOND_MS)
+    return date_text + _HOURS_MINUTES[minute] + _SECONDS[second] + _MILLIS[milli]
 
 
 def money(nano: int) -> str:
