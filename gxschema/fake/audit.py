@@ -4,10 +4,18 @@ hash-chained per user as the services chain it."""
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 
-from gxschema.fake.core import EPOCH_MS, MINUTE_MS, SECOND_MS, Context, Row, TableSpec, stamp
+from gxschema.fake.core import (
+    EPOCH_MS,
+    MINUTE_MS,
+    SECOND_MS,
+    Context,
+    Row,
+    TableSpec,
+    compact_json,
+    stamp,
+)
 from gxschema.fake.kyc import FINAL_STATUS, ROUNDS
 from gxschema.fake.pools import APP_VERSIONS
 from gxschema.fake.security import DEVICES_PER_USER, device
@@ -59,10 +67,6 @@ def tables(ctx: Context) -> list[TableSpec]:
             ctx.users,
         )
     ]
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"))
 
 
 def _audit(ctx: Context, start: int, stop: int) -> Iterator[Row]:
@@ -144,9 +148,9 @@ def _audit(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 None if system_event else f"GXWallet/{version} ({system}; {model})",
                 None if system_event else device_id,
                 None if system_event or number < 4 else sessions.of(user * 4),
-                None if before is None else _dumps(before),
-                None if after is None else _dumps(after),
-                _dumps(metadata),
+                None if before is None else compact_json(before),
+                None if after is None else compact_json(after),
+                compact_json(metadata),
                 previous,
                 stamp(min(moment + (value >> 32) % MINUTE_MS, EPOCH_MS - 1)),
             )

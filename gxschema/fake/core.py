@@ -21,10 +21,12 @@ they read back exactly), never "now", written as text (`stamp`).
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from math import gcd
 from random import Random
@@ -61,6 +63,8 @@ FAKE_NAMESPACE = uuid.UUID("2f0c8e54-93a1-4c1e-b7d4-5e8a0b6f3d27")
 GLOBAL_TENANT = "global"
 
 _MASK = (1 << 64) - 1
+RECENT = 1 << 15
+"""How many users' (and wallets') derived facts a Context remembers (a few MB)."""
 
 
 @dataclass(frozen=True)
@@ -251,6 +255,11 @@ def stamp(moment_ms: int) -> str:
     return date_text + _HOURS_MINUTES[minute] + _SECONDS[second] + _MILLIS[milli]
 
 
+compact_json: Callable[[object], str] = json.JSONEncoder(separators=(",", ":")).encode
+"""JSON text without spaces, from one shared encoder (``json.dumps`` with separators
+builds a new encoder per call, which cost more than the encoding)."""
+
+
 def money(nano: int) -> str:
     """An amount in nano-coins as the 9-decimal text ``numeric(36,9)`` stores."""
     if nano < 0:
@@ -296,6 +305,11 @@ class Context:
         self._ids: dict[str, IdMaker] = {}
         self._keys: dict[str, int] = {}
         self._hashers: dict[str, Callable[[int], int]] = {}
+        # facts many tables ask for again and again (a user's id is wanted some twenty
+        # times over the tables), remembered for the most recent users and wallets
+        self.user_id = lru_cache(maxsize=RECENT)(self.user_id)  # type: ignore[method-assign]
+        self.user_created_ms = lru_cache(maxsize=RECENT)(self.user_created_ms)  # type: ignore[method-assign]
+        self.wallet_account = lru_cache(maxsize=RECENT)(self.wallet_account)  # type: ignore[method-assign]
 
     # -- ids, keys and random sources -------------------------------------------------
 

@@ -9,7 +9,6 @@ long ago; the PENDING, LOCKED and SUBMITTED ones are recent, as a live outbox's 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from gxschema.fake.business import (
@@ -26,6 +25,7 @@ from gxschema.fake.core import (
     Context,
     Row,
     TableSpec,
+    compact_json,
     cuid_at,
     hex_token,
     stamp,
@@ -207,10 +207,6 @@ def dead_letters(ctx: Context) -> int:
     return 3 + ctx.users // 500
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"))
-
-
 def _block(moment: int) -> int:
     return (moment - CHAIN_GENESIS_MS) // BLOCK_MS
 
@@ -254,7 +250,7 @@ class _Commands:
             service,
             kind,
             self.requests(segment, index),
-            _dumps(payload),
+            compact_json(payload),
             status,
             attempts,
             f"outbox-submitter-{(value >> 24) % 3}" if locked else None,
@@ -390,7 +386,7 @@ def _events(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 CHAINCODE,
                 name,
                 "1",
-                _dumps(payload),
+                compact_json(payload),
                 stamp(moment),
                 stamp(moment + 300 + (value >> 8) % (4 * SECOND_MS)),
             )
@@ -409,7 +405,9 @@ def _dead_letters(ctx: Context, start: int, stop: int) -> Iterator[Row]:
             cuid_at(moment, number, key),
             ctx.tenants[number % len(ctx.tenants)],
             reason,
-            _dumps({"eventName": "LegacyTransfer" if number % 4 == 1 else "TransferCompleted"}),
+            compact_json(
+                {"eventName": "LegacyTransfer" if number % 4 == 1 else "TransferCompleted"}
+            ),
             hex_token(fabric, number) if from_chain else None,
             _block(moment) if from_chain else None,
             CHANNEL if from_chain else None,
@@ -458,8 +456,8 @@ def _idempotency(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 "POST",
                 path,
                 hex_token(key, index),
-                _dumps(body),
-                None if headers is None else _dumps(headers),
+                compact_json(body),
+                None if headers is None else compact_json(headers),
                 status,
                 stamp(created),
                 stamp(created + 24 * HOUR_MS),

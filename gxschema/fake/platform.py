@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from gxschema.fake.core import (
@@ -14,6 +13,7 @@ from gxschema.fake.core import (
     Context,
     Row,
     TableSpec,
+    compact_json,
     hex_token,
     stamp,
 )
@@ -193,10 +193,7 @@ def _deliveries(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 tenant,
                 webhook,
                 events[value % len(events)],
-                json.dumps(
-                    {"walletId": ctx.wallet_id(user), "sequence": delivery},
-                    separators=(",", ":"),
-                ),
+                compact_json({"walletId": ctx.wallet_id(user), "sequence": delivery}),
                 attempts,
                 stamp(created + attempts * 30 * SECOND_MS),
                 success,

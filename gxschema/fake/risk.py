@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from gxschema.fake.core import (
@@ -13,6 +12,7 @@ from gxschema.fake.core import (
     Context,
     Row,
     TableSpec,
+    compact_json,
     money,
     stamp,
 )
@@ -139,7 +139,7 @@ def _risk_scores(ctx: Context, start: int, stop: int) -> Iterator[Row]:
             ctx.wallet_tenant(wallet),
             ctx.transaction_id(wallet, number),
             score,
-            json.dumps(factors, separators=(",", ":")),
+            compact_json(factors),
             review,
             stamp(calculated + 4 * HOUR_MS) if reviewed else None,
             REVIEWERS[(value >> 44) % len(REVIEWERS)] if reviewed else None,
