@@ -22,8 +22,10 @@ pays for writing out the pages of the one before:
    loop (making the rows included, as ``gxschema fake`` is timed); once added on top
    of run 1's database (another seed; the few values unique across a table are set
    apart), so the ORM works against indexes of the same size, and once into empty
-   tables (small indexes: the ORM's best case). "vs ORM" is relative to the ORM alone
-   on top of the loaded tables;
+   tables (small indexes: the ORM's best case); with ``--orm-full``, also for all the
+   users of run 1, its very rows, from empty tables: the like-for-like comparison.
+   "vs ORM" is relative to the whole loop of that full load, or without it to the
+   whole loop on top of the loaded tables;
 5. peak memory of ``gxschema fake`` at a tenth of the users as well, to show it flat:
    the command's own process, and the whole tree with its worker processes.
 
@@ -201,6 +203,12 @@ def main() -> None:
     parser.add_argument("--orm-users", type=int, default=2000)
     parser.add_argument("--small-users", type=int, default=None, help="default: users / 10")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--orm-full",
+        action="store_true",
+        help="also load all --users users' rows (fake's own) with the ORM loop from empty "
+        "tables: the like-for-like comparison (some 12 minutes at 100,000 users)",
+    )
     args = parser.parse_args()
     users, per_user = args.users, args.transactions_per_user
     small = args.small_users if args.small_users is not None else max(1, users // 10)
@@ -273,6 +281,16 @@ def main() -> None:
         empty = orm_load(orm_db, orm_options)
         orm_db.drop()
 
+        full = None
+        if args.orm_full:
+            say(f"4b. ORM add_all loop for all {users:,} users (fake's rows) from empty tables")
+            full_db = srv.create(template.name)
+            srv.settle()
+            full = orm_load(
+                full_db, FakeOptions(users=users, transactions_per_user=per_user, seed=args.seed)
+            )
+            full_db.drop()
+
         say(f"5. gxschema fake --users {small:,} (peak RSS at a tenth of the size)")
         small_db = srv.create(template.name)
         srv.settle()
@@ -284,7 +302,14 @@ def main() -> None:
     alone_rate = rows / alone["wall"]
     kept_rate = rows / kept["wall"]
     copy_rate = rows / copy_seconds
-    orm_rate = top.rows / top.write_seconds
+    orm_rate = (full.rows / full.total_seconds) if full else top.rows / top.total_seconds
+    orm_runs = [("on top of the loaded tables", top), ("into empty tables", empty)]
+    if full:
+        orm_runs.append(("(all) from empty tables: fake's own rows", full))
+
+    def run_users(run: OrmRun) -> int:
+        return users if run is full else args.orm_users
+
     print(f"\nMachine: {machine(version)}; load average at the end {os.getloadavg()[0]:.1f}\n")
     table(
         f"Loading {rows:,} rows ({users:,} users, {per_user} transactions each, 39 tables)",
@@ -324,17 +349,14 @@ def main() -> None:
             ],
             *(
                 [
-                    f"ORM add_all + flush, {args.orm_users:,} users {where} ({what})",
+                    f"ORM add_all + flush, {run_users(run):,} users {where} ({what})",
                     f"{run.rows:,}",
                     f"{seconds:.1f}",
                     f"{run.rows / seconds:,.0f}",
                     f"{run.rows / seconds / copy_rate:.2f}x",
                     f"{run.rows / seconds / orm_rate:.1f}x",
                 ]
-                for where, run in (
-                    ("on top of the loaded tables", top),
-                    ("into empty tables", empty),
-                )
+                for where, run in orm_runs
                 for what, seconds in (
                     ("the ORM alone", run.write_seconds),
                     ("the whole loop", run.total_seconds),
