@@ -40,7 +40,9 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="Tenants to spread the data over (global, tenant-001, ...)."),
         ] = 1,
         seed: Annotated[int, typer.Option(help="The same seed gives the same data.")] = 1,
-        batch: Annotated[int, typer.Option(help="Rows generated and sent per batch.")] = 5000,
+        batch: Annotated[
+            int, typer.Option(help="About how many rows one piece holds (made and sent at once).")
+        ] = 5000,
         force: Annotated[
             bool,
             typer.Option(

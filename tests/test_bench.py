@@ -1,0 +1,61 @@
+"""The benchmark scripts still run: each, at a tiny scale, prints its tables and cleans up.
+
+Their figures are not checked (speed is not tested here; see docs/performance.md), only
+that a script a reader is told to run works, names every method it compares, and
+leaves no scratch database behind.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from .cli import clean_env
+from .conftest import ROOT
+
+
+def _scratch_databases(pg_server) -> set[str]:
+    with pg_server.admin() as connection:
+        rows = connection.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'gxbench%'"
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
+@pytest.mark.slow
+def test_the_fake_benchmark_compares_every_method(pg_server) -> None:
+    before = _scratch_databases(pg_server)
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "bench/fake.py",
+            "--users",
+            "300",
+            "--orm-users",
+            "20",
+            "--small-users",
+            "100",
+            "--orm-full",
+        ],
+        cwd=ROOT,
+        env=clean_env(**pg_server.env("postgres")),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    for method in (
+        "gxschema fake --indexes rebuild",
+        "gxschema fake --indexes rebuild --workers 0",
+        "gxschema fake --indexes keep",
+        "psql -1 \\copy from CSV (ceiling)",
+        "20 users on top of the loaded tables (the ORM alone)",
+        "20 users into empty tables (the whole loop)",
+        "300 users (all) from empty tables: fake's own rows (the whole loop)",
+        "### Peak memory of gxschema fake",
+    ):
+        assert method in ran.stdout, method
+    assert _scratch_databases(pg_server) == before
