@@ -25,6 +25,7 @@ import pytest
 from psycopg import adapt
 from sqlalchemy import text
 
+from gxschema.errors import ConfigError
 from gxschema.fake import FILLED_TABLES, FakeOptions, build_plan, copytext, fill, make_pools
 from gxschema.fake.parallel import Pieces
 
@@ -168,6 +169,21 @@ def test_a_failing_worker_leaves_nothing_behind(
     assert _hashes(engine) == before
     assert multiprocessing.active_children() == []
     assert list(tmp_path.iterdir()) == []  # the spooled pieces are gone
+
+
+def test_no_temporary_folder_is_a_clear_refusal(
+    pg_server, head_database, engine_for, pools, monkeypatch, tmp_path
+) -> None:
+    engine = engine_for(head_database)
+    _seed(engine, "devnet")
+    before = _hashes(engine)
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    monkeypatch.setattr(tempfile, "tempdir", str(not_a_folder))
+    with pytest.raises(ConfigError, match=r"set TMPDIR .* --workers 0\. Nothing was written"):
+        fill(engine, FakeOptions(users=30), pools=pools, workers=2)
+    assert _hashes(engine) == before
+    assert multiprocessing.active_children() == []
 
 
 def test_the_command_runs_workers_and_says_so(pg_server, head_database, engine_for) -> None:

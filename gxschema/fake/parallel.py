@@ -30,6 +30,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from gxschema.errors import ConfigError
 from gxschema.fake.copytext import encode_rows
 from gxschema.fake.core import FakeOptions, TableSpec
 from gxschema.fake.pools import Pools
@@ -121,7 +122,14 @@ class Pieces:
             return
         if options is None or pools is None:
             raise ValueError("worker processes need the options and pools the plan was made from")
-        self._spool = tempfile.TemporaryDirectory(prefix="gxschema-fake-")
+        try:
+            self._spool = tempfile.TemporaryDirectory(prefix="gxschema-fake-")
+        except OSError as error:
+            raise ConfigError(
+                f"the worker processes spool their rows in a temporary folder, and none could "
+                f"be made ({error.strerror or error}): set TMPDIR to a writable folder, or run "
+                "with --workers 0. Nothing was written"
+            ) from None
         self._pool = ProcessPoolExecutor(
             workers,
             mp_context=multiprocessing.get_context("spawn"),
