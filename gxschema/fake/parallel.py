@@ -3,12 +3,12 @@
 Making the rows (hashes, ids, Faker pools, formatting) costs Python several times
 what the server spends storing them, so one process cannot keep PostgreSQL busy. Here
 `workers` processes each take a piece of a table (a range of its users, wallets, ...,
-see `TableSpec.pieces`), generate it and return it as COPY text; the process holding
-the connection writes the pieces in their order. The rows are those of the one-process
+see `TableSpec.pieces`) and make its rows as COPY text; the process holding the
+connection sends the pieces in their order. The rows are those of the one-process
 run, byte for byte, because every value is a function of the seed and the row's
 position, never of who made it.
 
-`Pieces` yields ``(table index, rows, COPY bytes)`` in plan order. The workers write
+`Pieces` yields ``(table position, rows, COPY bytes)`` in the order of its specs. The workers write
 each piece to a file in a temporary folder (``$TMPDIR``), and the parent reads, sends
 and deletes it: so the workers can run up to `AHEAD_ROWS` rows ahead (and go on while
 the connection builds a table's indexes after its COPY) with no process's memory
@@ -36,7 +36,8 @@ from gxschema.fake.core import FakeOptions, TableSpec
 from gxschema.fake.pools import Pools
 
 Piece = tuple[int, int, bytes]
-"""A table's index in the plan, the number of rows, and those rows as COPY text."""
+"""A table's position in the specs given to `Pieces`, the number of rows, and those rows
+as COPY text."""
 
 AHEAD_ROWS = 1_500_000
 """How many rows the workers may make ahead of the COPY: enough to keep them busy while
