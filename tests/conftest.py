@@ -26,6 +26,7 @@ import psycopg
 import pytest
 from pytest_postgresql import factories
 from sqlalchemy import URL, Engine, create_engine
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,3 +224,16 @@ def engine_for(pg_server: Server) -> Iterator[object]:
     yield make
     for engine in engines:
         engine.dispose()
+
+
+@pytest.fixture
+def engine(head_database: str, engine_for) -> Engine:
+    """An engine on a new database at head (a module may define its own `engine`)."""
+    return engine_for(head_database)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """An ORM session on `engine`, closed after the test (nothing is committed for you)."""
+    with Session(engine) as opened:
+        yield opened

@@ -21,17 +21,6 @@ from gxschema.models.enums import CommandType, OutboxStatus
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def engine(head_database, engine_for):
-    return engine_for(head_database)
-
-
-@pytest.fixture
-def session(engine):
-    with Session(engine) as session:
-        yield session
-
-
 def _enqueue(session: Session, request_id: str, tenant: str = "t", **payload) -> OutboxCommand:
     return outbox.enqueue(
         session,

@@ -56,6 +56,7 @@ from .test_k8s_manifests import (
     job_specs,
     render,
 )
+from .test_seeding import DEMO_TABLES  # the tables of devnet's demo dataset
 
 STATEFULSET_SECRET = "postgres-secret"
 STATEFULSET_SERVICE = "postgres-primary"
@@ -70,18 +71,6 @@ LOCATION_VARIABLES = ("PGHOST", "PGPORT", "PGDATABASE")
 RUN_TIMEOUT = 240
 
 COUNTRIES = 249
-# The tables of devnet's demo dataset (seeds/README.md); mainnet and testnet have none.
-DEMO_TABLES = (
-    "LegalTenderStatus",
-    "LicensedPartner",
-    "Application",
-    "License",
-    "Credential",
-    "UserProfile",
-    "KYCVerification",
-    "Wallet",
-    "Transaction",
-)
 
 
 class ContractError(AssertionError):

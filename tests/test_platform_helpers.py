@@ -36,17 +36,6 @@ from .conftest import ROOT
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def engine(head_database, engine_for):
-    return engine_for(head_database)
-
-
-@pytest.fixture
-def session(engine):
-    with Session(engine) as session:
-        yield session
-
-
 # Feature flags
 
 

@@ -182,12 +182,6 @@ def test_country_code_length_and_form() -> None:
 # Create -> database -> Read
 
 
-@pytest.fixture
-def session(head_database, engine_for):
-    with Session(engine_for(head_database)) as session:
-        yield session
-
-
 def test_creates_insert_and_reads_load_from_rows(session: Session) -> None:
     session.add(Country(country_code="ZZ", country_name="Testland", region="Europe"))
     partner = LicensedPartner(tenant_id="t", company_name="P", jurisdiction_country_code="ZZ")
