@@ -87,7 +87,7 @@ def test_python_formatting_escapes_what_psycopg_escapes() -> None:
         ),
     ]
     assert copytext.encode_rows_here(rows) == (len(rows), _psycopg_text(rows))
-    # the slow path (a value holds a placeholder character) and the fast one agree
+    # and without the odd text rows: arrays, time zones, dates, booleans, large ints
     assert copytext.encode_rows_here(rows[2:]) == (3, _psycopg_text(rows[2:]))
 
 

@@ -16,7 +16,6 @@ raises TypeError naming it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import lru_cache
@@ -65,38 +64,32 @@ _FORMATTERS: dict[type, Callable[[Any], str]] = {
     list: _text_array,
 }
 
-# While a piece is assembled, fields are separated by NUL and rows by SOH, and NULL is
-# STX: characters no generated value holds (PostgreSQL text cannot even hold NUL), so
-# the escapes are made by one regular-expression pass over the whole piece and the
-# placeholders swapped for tab, newline and \N afterwards. Counting the three
-# characters tells whether a value held one after all; such a piece takes the slow
-# path, value by value.
-_FIELD, _ROW, _NULL = "\x00", "\x01", "\x02"
-_SPECIAL = re.compile("[\\\\\b\t\n\v\f\r]")
-_ESCAPED = {
-    "\\": "\\\\",
-    "\b": "\\b",
-    "\t": "\\t",
-    "\n": "\\n",
-    "\v": "\\v",
-    "\f": "\\f",
-    "\r": "\\r",
-}
-_ESCAPES = str.maketrans(_ESCAPED)
+_ESCAPES = str.maketrans(
+    {
+        "\\": "\\\\",
+        "\b": "\\b",
+        "\t": "\\t",
+        "\n": "\\n",
+        "\v": "\\v",
+        "\f": "\\f",
+        "\r": "\\r",
+    }
+)
+"""COPY text escapes: a value may hold any character but these must not appear raw."""
 
 
-def _escape(match: re.Match[str]) -> str:
-    return _ESCAPED[match.group()]
-
-
-def _value(value: Any) -> str:
-    """A value other than text, as COPY text before escaping (None: the NULL placeholder)."""
+def _text(value: Any) -> str:
+    """A value as COPY text, escaped (None: ``\\N``)."""
     if value is None:
-        return _NULL
-    formatter = _FORMATTERS.get(type(value))
-    if formatter is None:
-        raise TypeError(f"fake data: no COPY text for values of {type(value)}: {value!r}")
-    return formatter(value)
+        return "\\N"
+    if type(value) is str:
+        text: str = value
+    else:
+        formatter = _FORMATTERS.get(type(value))
+        if formatter is None:
+            raise TypeError(f"fake data: no COPY text for values of {type(value)}: {value!r}")
+        text = formatter(value)
+    return text.translate(_ESCAPES)
 
 
 def encode_rows(rows: Iterable[tuple[Any, ...]]) -> tuple[int, bytes]:
@@ -114,35 +107,7 @@ def encode_rows(rows: Iterable[tuple[Any, ...]]) -> tuple[int, bytes]:
 
 def encode_rows_here(rows: Iterable[tuple[Any, ...]]) -> tuple[int, bytes]:
     """`encode_rows` in Python alone (when psycopg's formatter cannot be imported)."""
-    rows = list(rows)
-    if not rows:
+    lines = ["\t".join([_text(value) for value in row]) for row in rows]
+    if not lines:
         return 0, b""
-    fields = nulls = 0
-    lines = []
-    for row in rows:
-        lines.append(_FIELD.join([value if type(value) is str else _value(value) for value in row]))
-        fields += len(row) - 1
-        nulls += row.count(None)
-    text = _ROW.join(lines)
-    if (
-        text.count(_FIELD) != fields
-        or text.count(_ROW) != len(rows) - 1
-        or text.count(_NULL) != nulls
-    ):
-        return len(rows), _value_by_value(rows)
-    if _SPECIAL.search(text):
-        text = _SPECIAL.sub(_escape, text)
-    text = text.replace(_FIELD, "\t").replace(_ROW, "\n").replace(_NULL, "\\N")
-    return len(rows), (text + "\n").encode()
-
-
-def _value_by_value(rows: list[tuple[Any, ...]]) -> bytes:
-    lines = [
-        "\t".join(["\\N" if value is None else _text(value).translate(_ESCAPES) for value in row])
-        for row in rows
-    ]
-    return ("\n".join(lines) + "\n").encode()
-
-
-def _text(value: Any) -> str:
-    return value if type(value) is str else _value(value)
+    return len(lines), ("\n".join(lines) + "\n").encode()
