@@ -28,7 +28,13 @@ from sqlalchemy.sql.elements import TextClause
 Catalog = dict[str, Any]
 
 # Tables that live in the same database but belong to other tools.
-FOREIGN_TABLES = frozenset({"alembic_version", "_prisma_migrations"})
+FOREIGN_TABLES = frozenset(
+    {
+        "alembic_version",
+        "_prisma_migrations",
+        "gxschema_backfill_progress",  # gxschema.backfill's cursors, created on first use
+    }
+)
 
 _FK_ACTIONS = {
     "a": "NO ACTION",
