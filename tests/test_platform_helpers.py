@@ -472,16 +472,18 @@ def test_retries_follow_the_backoff_and_stop_after_max_retries(session: Session)
 
     schedule = []
     for attempt in range(1, 5):
+        (claimed,) = webhooks.claim(session, t)
+        session.commit()
+        assert claimed.number == attempt and webhooks.due(session, t) == []
         result = webhooks.record_attempt(
-            session, delivery, status_code=503, body="busy", error=None, now=t
+            session, claimed, status_code=503, body="busy", error=None, now=t
         )
         session.commit()
-        assert result.attempts == attempt and not result.succeeded
+        assert result.attempts == attempt and not result.succeeded and result.recorded
         if attempt <= 3:
             delay = result.next_attempt_at - t
             schedule.append(delay)
             assert webhooks.due(session, t + delay - timedelta(seconds=1)) == []
-            session.rollback()
             assert webhooks.due(session, t + delay) == [delivery]
             session.rollback()
             t = t + delay
@@ -505,21 +507,29 @@ def test_success_resets_the_failure_count(session: Session) -> None:
     first, second = (
         webhooks.enqueue(session, "transfer.completed", {"n": n}, "t")[0] for n in range(2)
     )
-    webhooks.record_attempt(session, first, status_code=None, body=None, error="timeout", now=T0)
+    claims = {c.delivery_id: c for c in webhooks.claim(session, T0)}
+    assert set(claims) == {first.delivery_id, second.delivery_id}
+    webhooks.record_attempt(
+        session, claims[first.delivery_id], status_code=None, body=None, error="timeout", now=T0
+    )
     assert endpoint.failure_count == 1 and endpoint.last_failure == T0
     later = T0 + timedelta(minutes=5)
     result = webhooks.record_attempt(
-        session, second, status_code=204, body="", error=None, now=later
+        session, claims[second.delivery_id], status_code=204, body="", error=None, now=later
     )
     assert result.succeeded and not result.gave_up and result.next_attempt_at is None
     assert (endpoint.failure_count, endpoint.last_success, endpoint.last_failure) == (0, later, T0)
-    assert second.success and second.last_attempt == later
+    assert second.success and second.last_attempt == T0  # backoff counts from the claim
     assert webhooks.due(session, later + timedelta(days=1)) == [first]
     # a 2xx with an error (say, the body could not be read) is a failure
+    (retry,) = webhooks.claim(session, later)
     result = webhooks.record_attempt(
-        session, first, status_code=200, body=None, error="reset", now=later
+        session, retry, status_code=200, body=None, error="reset", now=later
     )
     assert not result.succeeded and endpoint.failure_count == 1
+    # an outcome is recorded once: a second report of the same attempt changes nothing
+    again = webhooks.record_attempt(session, retry, status_code=204, body="", error=None)
+    assert not again.recorded and endpoint.failure_count == 1 and not first.success
 
 
 def test_backoff_is_capped_at_a_day() -> None:
@@ -529,18 +539,35 @@ def test_backoff_is_capped_at_a_day() -> None:
     assert webhooks.backoff(200_000, 3) == timedelta(seconds=200_000)
 
 
-def test_due_hands_each_delivery_to_one_worker(engine) -> None:
+def test_claim_hands_each_delivery_to_one_worker(engine) -> None:
     with Session(engine) as session:
         _endpoint(session)
         for n in range(6):
             webhooks.enqueue(session, "transfer.completed", {"n": n}, "t")
         session.commit()
     with Session(engine) as one, Session(engine) as two:
-        first = webhooks.due(one, limit=4)
-        second = webhooks.due(two, limit=4)
+        first = webhooks.claim(one, limit=4)  # still locked: the other skips them
+        second = webhooks.claim(two, limit=4)
         assert len(first) == 4 and len(second) == 2
         assert not {d.delivery_id for d in first} & {d.delivery_id for d in second}
-        assert all(d.endpoint.url == "https://example.com/hook" for d in first)
+        assert all(d.url == "https://example.com/hook" for d in first)
+        one.commit()
+        two.rollback()  # a claim rolled back gives its deliveries back
+        assert len(webhooks.claim(two)) == 2 and webhooks.claim(one) == []
+
+
+def test_a_lapsed_claim_is_taken_again_and_the_late_outcome_dropped(session: Session) -> None:
+    endpoint = _endpoint(session, retry_delay=0)  # retries due at once: only the lease holds
+    webhooks.enqueue(session, "transfer.completed", {"n": 1}, "t")
+    (stale,) = webhooks.claim(session, T0, lease_s=60)
+    assert webhooks.claim(session, T0 + timedelta(seconds=59), lease_s=60) == []
+    (fresh,) = webhooks.claim(session, T0 + timedelta(seconds=60), lease_s=60)
+    assert (stale.number, fresh.number) == (1, 2)
+    late = webhooks.record_attempt(session, stale, status_code=204, body="", error=None)
+    assert not late.recorded
+    webhooks.record_attempt(session, fresh, status_code=500, body="", error=None)
+    session.refresh(endpoint)
+    assert (endpoint.failure_count, endpoint.last_success) == (1, None)
 
 
 # Health

@@ -229,7 +229,8 @@ def test_creates_insert_and_reads_load_from_rows(session: Session) -> None:
     endpoint_read = WebhookEndpointRead.model_validate(rows[0])
     assert "secret" not in endpoint_read.model_dump() and SECRET not in repr(endpoint_read)
     assert endpoint_read.model_dump(by_alias=True)["webhookId"] == endpoint_row.webhook_id
-    webhooks.record_attempt(session, delivery_row, status_code=500, body="x", error=None)
+    (attempt,) = webhooks.claim(session)
+    webhooks.record_attempt(session, attempt, status_code=500, body="x", error=None)
     delivery = WebhookDeliveryRead.model_validate(delivery_row)
     assert (delivery.attempts, delivery.response_code, delivery.success) == (1, 500, False)
     flag = FeatureFlagRead.model_validate(rows[2])

@@ -28,9 +28,38 @@ and no error. The endpoint's ``lastSuccess`` and ``lastFailure`` are the times o
 its latest successful and failed attempts, and ``failureCount`` counts its failed
 attempts since the last success.
 
-Nothing here commits. `due` locks the deliveries it returns (``FOR UPDATE SKIP
-LOCKED``): workers in concurrent transactions get different deliveries, and the
-lock lasts until the caller's transaction ends.
+Workers: claim, send, record
+----------------------------
+Any number of workers deliver side by side; each round (`deliver_due`) is:
+
+1. **claim** (`claim`), one short transaction: the oldest due deliveries are
+   selected ``FOR UPDATE SKIP LOCKED`` (a worker never waits for another's rows)
+   and marked taken, then committed;
+2. **send**, with no transaction open: the HTTP call may take seconds and holds
+   no lock and no connection;
+3. **record** (`record_attempt`), one short transaction per attempt: a single-row
+   UPDATE of the delivery, then one of its endpoint whose counters the UPDATE
+   computes itself (``failureCount + 1``, ``greatest(lastFailure, now)``).
+
+A transaction never holds more than one delivery row and then one endpoint row,
+and nothing waits while holding the endpoint, so workers cannot deadlock: the
+old design updated endpoints inside the batch transaction that locked the
+deliveries, in delivery order, and held them across the rest of the batch.
+
+The claim lives in the columns the table has (the schema has no lease column):
+claiming sets ``attempts + 1`` (the attempt counts from its start), ``lastAttempt
+= now`` and ``error = UNREPORTED_ATTEMPT``; recording replaces that error with the
+outcome's. A claimed delivery is due again only when its backoff has passed and,
+while still unreported, its lease too (``lease_s`` after ``lastAttempt``, default
+`DEFAULT_LEASE_S`): so a worker that dies during the call leaves a delivery that
+is retried later, and its attempt counted as failed. ``attempts`` is also the
+fencing token: `record_attempt` writes only if the delivery is still claimed by
+that attempt, so a late outcome after a lapsed lease is dropped, never counted
+twice. Size the lease above ``limit`` times the sender's timeout: a claimed
+batch is sent one after the other. A worker that dies on the last allowed
+attempt leaves it given up, with ``UNREPORTED_ATTEMPT`` as its error.
+
+Nothing here commits except `deliver_due`, which owns its transactions.
 """
 
 from __future__ import annotations
@@ -38,11 +67,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Float, cast, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, Float, Select, and_, cast, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from gxschema.models import WebhookDelivery, WebhookEndpoint
@@ -57,6 +87,13 @@ MAX_BACKOFF_S: Final = 86_400
 """Retries are never more than a day apart (unless ``retryDelay`` itself is longer)."""
 RESPONSE_BODY_LIMIT: Final = 10_000
 """Characters of a response body kept in ``responseBody``."""
+
+DEFAULT_LEASE_S: Final = 300
+"""How long a claimed, unreported attempt keeps its delivery from other workers."""
+DEFAULT_CLAIM_LIMIT: Final = 10
+"""Deliveries a worker claims per round: small, so that idle workers find work."""
+UNREPORTED_ATTEMPT: Final = "attempt claimed; no outcome recorded yet"
+"""``error`` of a delivery while a worker holds its claim (stays if the worker died)."""
 
 _MAX_EXPONENT: Final = 30
 
@@ -170,35 +207,143 @@ def _due_at() -> ColumnElement[Any]:
     return WebhookDelivery.last_attempt + func.make_interval(0, 0, 0, 0, 0, 0, delay)
 
 
-def due(session: Session, now: datetime | None = None, limit: int = 100) -> list[WebhookDelivery]:
-    """Up to `limit` deliveries due at `now`, oldest first, locked (``SKIP LOCKED``).
+def _is_due(current: datetime, lease_s: int) -> ColumnElement[bool]:
+    """SQL: the delivery is due at `current` (a claim older than `lease_s` has lapsed)."""
+    lease_over = WebhookDelivery.last_attempt + func.make_interval(
+        0, 0, 0, 0, 0, 0, literal(lease_s, Float)
+    )
+    return and_(
+        WebhookDelivery.success.is_(False),
+        WebhookEndpoint.is_active.is_(True),
+        WebhookDelivery.attempts <= WebhookEndpoint.max_retries,
+        or_(
+            WebhookDelivery.attempts == 0,
+            WebhookDelivery.last_attempt.is_(None),
+            and_(
+                _due_at() <= literal(current),
+                or_(
+                    WebhookDelivery.error.is_(None),
+                    WebhookDelivery.error != UNREPORTED_ATTEMPT,
+                    lease_over <= literal(current),
+                ),
+            ),
+        ),
+    )
 
-    Their endpoints are loaded too (``delivery.endpoint``); deliveries of inactive
-    endpoints are not due.
-    """
-    current = now or utcnow()
-    statement = (
+
+def _due_query(current: datetime, lease_s: int) -> Select[WebhookDelivery]:
+    return (
         select(WebhookDelivery)
         .join(WebhookEndpoint, WebhookEndpoint.webhook_id == WebhookDelivery.webhook_id)
-        .where(
-            WebhookDelivery.success.is_(False),
-            WebhookEndpoint.is_active.is_(True),
-            WebhookDelivery.attempts <= WebhookEndpoint.max_retries,
-            or_(
-                WebhookDelivery.attempts == 0,
-                WebhookDelivery.last_attempt.is_(None),
-                _due_at() <= literal(current),
-            ),
-        )
+        .where(_is_due(current, lease_s))
         .order_by(WebhookDelivery.created_at, WebhookDelivery.delivery_id)
+    )
+
+
+def due(
+    session: Session,
+    now: datetime | None = None,
+    limit: int = 100,
+    lease_s: int = DEFAULT_LEASE_S,
+) -> list[WebhookDelivery]:
+    """Up to `limit` deliveries due at `now`, oldest first: a look, it takes nothing.
+
+    For monitoring and tests; workers use `claim` (or `deliver_due`), which marks
+    what it returns as taken. Deliveries of inactive endpoints are not due.
+    """
+    return list(session.scalars(_due_query(now or utcnow(), lease_s).limit(limit)))
+
+
+def _expire(session: Session, model: type[Any], keys: list[str]) -> None:
+    """Expire the rows an UPDATE changed that `session` holds, so they reload when read."""
+    for key in keys:
+        loaded = session.identity_map.get(session.identity_key(model, key))
+        if loaded is not None:
+            session.expire(loaded)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A claimed delivery: what a sender needs, as plain values.
+
+    Plain values, not ORM objects, so that sending never touches the session:
+    reading an expired ORM attribute would open a transaction and keep it open
+    across the HTTP call, the very thing claiming avoids.
+    """
+
+    delivery_id: str
+    webhook_id: str
+    tenant_id: str
+    event_type: str
+    payload: Any
+    url: str
+    secret: str
+    number: int
+    """Which attempt this is (1 = the first); `record_attempt` checks it (a fencing token)."""
+    started_at: datetime
+    """The claim's time, now the delivery's ``lastAttempt``: retries back off from it."""
+
+
+def claim(
+    session: Session,
+    now: datetime | None = None,
+    limit: int = DEFAULT_CLAIM_LIMIT,
+    lease_s: int = DEFAULT_LEASE_S,
+) -> list[Attempt]:
+    """Take up to `limit` due deliveries, oldest first, for one attempt each; not committed.
+
+    Rows that another transaction has locked are skipped (``FOR UPDATE SKIP
+    LOCKED``), so concurrent workers never wait for each other here; the taken
+    deliveries get ``attempts + 1``, ``lastAttempt = now`` and ``error =
+    UNREPORTED_ATTEMPT``. Commit at once: the committed row is the claim, not the
+    lock, and no other worker takes the delivery until its backoff, or `lease_s`
+    if that is longer, has passed. The endpoint rows are read, not locked.
+    """
+    current = now or utcnow()
+    rows = session.execute(
+        _due_query(current, lease_s)
+        .with_only_columns(
+            WebhookDelivery.delivery_id,
+            WebhookDelivery.webhook_id,
+            WebhookDelivery.tenant_id,
+            WebhookDelivery.event_type,
+            WebhookDelivery.payload,
+            WebhookDelivery.attempts,
+            WebhookEndpoint.url,
+            WebhookEndpoint.secret,
+        )
         .limit(limit)
         .with_for_update(of=WebhookDelivery, skip_locked=True)
+    ).all()
+    if not rows:
+        return []
+    session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.delivery_id.in_([row.delivery_id for row in rows]))
+        .values(
+            attempts=WebhookDelivery.attempts + 1,
+            last_attempt=current,
+            error=UNREPORTED_ATTEMPT,
+            response_code=None,
+            response_body=None,
+        )
+        .execution_options(synchronize_session=False)
     )
-    deliveries = list(session.scalars(statement))
-    ids = {delivery.webhook_id for delivery in deliveries}
-    if ids:  # load the endpoints in one query (not locked: attempts update them atomically)
-        session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.webhook_id.in_(ids))).all()
-    return deliveries
+    _expire(session, WebhookDelivery, [row.delivery_id for row in rows])
+    return [
+        Attempt(
+            delivery_id=row.delivery_id,
+            webhook_id=row.webhook_id,
+            tenant_id=row.tenant_id,
+            event_type=row.event_type,
+            payload=row.payload,
+            url=row.url,
+            secret=row.secret,
+            number=row.attempts + 1,
+            started_at=current,
+        )
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -210,58 +355,117 @@ class AttemptResult:
     gave_up: bool
     """True when the attempt failed and it was the last one (``maxRetries`` retries done)."""
     next_attempt_at: datetime | None
-    """When the next retry is due; None after a success or when given up."""
+    """When the next retry is due; None after a success, when given up or not recorded."""
+    recorded: bool = True
+    """False when the claim had lapsed and the delivery was taken again (or deleted):
+    the late outcome is dropped, the newer attempt's counts."""
 
 
 def record_attempt(
     session: Session,
-    delivery: WebhookDelivery,
+    attempt: Attempt,
     *,
     status_code: int | None,
     body: str | None,
     error: str | None,
     now: datetime | None = None,
 ) -> AttemptResult:
-    """Record one delivery attempt, and its outcome on the endpoint; flushed, not committed.
+    """Record the outcome of a claimed attempt, and on its endpoint; flushed, not committed.
 
     Pass the response's `status_code` and `body` (None when there was no response)
     and an `error` text for a failure without one (timeout, refused connection).
+    Two single-row UPDATEs: the delivery (only while it is still this attempt's
+    claim), then its endpoint's counters, computed by the UPDATE itself
+    (``failureCount + 1``), so no read-modify-write and no lock held longer than
+    the caller's short transaction. Commit at once.
     """
     current = now or utcnow()
     succeeded = error is None and status_code is not None and 200 <= status_code < 300
     kept_body = body[:RESPONSE_BODY_LIMIT] if body is not None else None
-    session.execute(
+    claimed = session.execute(
         update(WebhookDelivery)
-        .where(WebhookDelivery.delivery_id == delivery.delivery_id)
-        .values(
-            attempts=WebhookDelivery.attempts + 1,
-            last_attempt=current,
-            success=succeeded,
-            response_code=status_code,
-            response_body=kept_body,
-            error=error,
+        .where(
+            WebhookDelivery.delivery_id == attempt.delivery_id,
+            WebhookDelivery.attempts == attempt.number,
+            WebhookDelivery.error == UNREPORTED_ATTEMPT,
         )
-        .execution_options(synchronize_session="fetch")
-    )
+        .values(success=succeeded, response_code=status_code, response_body=kept_body, error=error)
+        .returning(WebhookDelivery.last_attempt)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    if claimed is None:
+        return AttemptResult(succeeded, attempt.number, False, None, recorded=False)
+    _expire(session, WebhookDelivery, [attempt.delivery_id])
     endpoint_values: dict[str, Any] = (
-        {"last_success": current, "failure_count": 0}
+        {"last_success": func.greatest(WebhookEndpoint.last_success, current), "failure_count": 0}
         if succeeded
-        else {"last_failure": current, "failure_count": WebhookEndpoint.failure_count + 1}
+        else {
+            "last_failure": func.greatest(WebhookEndpoint.last_failure, current),
+            "failure_count": WebhookEndpoint.failure_count + 1,
+        }
     )
-    session.execute(
+    policy = session.execute(
         update(WebhookEndpoint)
-        .where(WebhookEndpoint.webhook_id == delivery.webhook_id)
+        .where(WebhookEndpoint.webhook_id == attempt.webhook_id)
         .values(updated_at=current, **endpoint_values)
-        .execution_options(synchronize_session="fetch")
-    )
-    session.refresh(delivery)
-    endpoint = session.get(WebhookEndpoint, delivery.webhook_id, populate_existing=True)
-    if endpoint is None:  # deleted meanwhile (the delivery went with it, by cascade)
-        return AttemptResult(succeeded, delivery.attempts, not succeeded, None)
-    following = next_attempt_at(delivery, endpoint)
-    return AttemptResult(
-        succeeded=succeeded,
-        attempts=delivery.attempts,
-        gave_up=not succeeded and following is None,
-        next_attempt_at=following,
-    )
+        .returning(WebhookEndpoint.max_retries, WebhookEndpoint.retry_delay)
+        .execution_options(synchronize_session=False)
+    ).one()
+    _expire(session, WebhookEndpoint, [attempt.webhook_id])
+    if succeeded:
+        return AttemptResult(True, attempt.number, False, None)
+    if attempt.number > policy.max_retries:
+        return AttemptResult(False, attempt.number, True, None)
+    following = claimed.last_attempt + backoff(policy.retry_delay, attempt.number)
+    return AttemptResult(False, attempt.number, False, following)
+
+
+@dataclass(frozen=True)
+class Response:
+    """What a sender saw: a status and body, or an error text when there was no response."""
+
+    status_code: int | None
+    body: str | None = None
+    error: str | None = None
+
+
+Sender = Callable[[Attempt], Response]
+"""POSTs one attempt (signed with `signature_header`) and says what came back."""
+
+
+def deliver_due(
+    session: Session,
+    send: Sender,
+    *,
+    limit: int = DEFAULT_CLAIM_LIMIT,
+    lease_s: int = DEFAULT_LEASE_S,
+) -> list[AttemptResult]:
+    """One round of a delivery worker: claim, send outside any transaction, record each.
+
+    Claims up to `limit` due deliveries in one short transaction, then for each
+    calls `send` with no transaction open and records its outcome in a
+    transaction of its own. A sender that raises fails the attempt with the
+    exception as its error. Returns the results in claim order ([] when nothing
+    was due). `session` must not be in a transaction: this commits.
+    """
+    if session.in_transaction():
+        raise ValueError("deliver_due commits its own transactions: pass an idle session")
+    with session.begin():
+        attempts = claim(session, limit=limit, lease_s=lease_s)
+    results = []
+    for attempt in attempts:
+        try:
+            response = send(attempt)
+        except Exception as exc:  # a sender's failure is this attempt's failure, not the round's
+            response = Response(None, None, f"{type(exc).__name__}: {exc}")
+        with session.begin():
+            results.append(
+                record_attempt(
+                    session,
+                    attempt,
+                    status_code=response.status_code,
+                    body=response.body,
+                    error=response.error,
+                )
+            )
+    return results
