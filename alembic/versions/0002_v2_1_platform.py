@@ -14,9 +14,39 @@ Create Date: 2026-11-28
 - New tables: ApiRateLimit, WebhookEndpoint, WebhookDelivery, FeatureFlag,
   SystemConfig, HealthCheckMetric.
 
+How it stays online (what each step locks, and for how long):
+
+1. The four indexes on existing, large tables (UserProfile, Transaction, AuditLog)
+   are built first, one by one, with ``CREATE INDEX CONCURRENTLY`` outside the
+   revision's transaction (`online.create_index_concurrently`): SHARE UPDATE
+   EXCLUSIVE, which the services' INSERT/UPDATE/DELETE do not conflict with. They
+   come first so that everything after them stays one transaction with the
+   ``alembic_version`` stamp. A build that fails or is killed leaves the database
+   at 0001 with the indexes already built (kept by the rerun) and at most one
+   INVALID index (dropped and built again by the rerun).
+2. Then, atomically: the enum values (``ALTER TYPE ... ADD VALUE`` locks only the
+   type, which no query of the services locks), the six tables and their indexes
+   (new and empty: nothing waits on them), and the foreign keys.
+   `WebhookDelivery_webhookId_fkey` joins two new tables. `WebhookEndpoint_partnerId_fkey`
+   takes SHARE ROW EXCLUSIVE on the existing ``LicensedPartner`` (no writes to it
+   until commit), so it comes last, right before the commit, and waits for that
+   lock through `online.execute_with_lock_retries` (50 ms per attempt, retried)
+   instead of queueing the partner writers behind a long transaction. It is a plain
+   (validated) key: WebhookEndpoint is empty, so validation reads nothing.
+
 The downgrade cannot drop enum values (PostgreSQL has no such statement): it
 recreates `CommandType` with its two v2.0 values and converts the column, and
-refuses while any OutboxCommand row uses one of the values it would remove.
+refuses while any OutboxCommand row uses one of the values it would remove. It is
+not online, and cannot be: converting the column rewrites ``OutboxCommand`` under
+ACCESS EXCLUSIVE, so reads and writes of the outbox wait for the whole rewrite
+(seconds per million rows). Lock retries bound only the wait *for* that lock (and
+for the foreign key and table drops): they keep the outbox writers from queueing
+behind a long transaction, not from waiting for the rewrite. Its order: the refusal
+check; the four indexes dropped CONCURRENTLY (outside the transaction, so they are
+first); then, atomically, the check again, the tables and the enum. If that last
+part fails (a lock it could not get, a row inserted meanwhile), the database stays
+at 0002 without the four indexes; rerunning the downgrade finishes it (the drops are
+IF EXISTS), and ``gxschema verify`` names them until then.
 """
 
 from collections.abc import Sequence
@@ -24,6 +54,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+
+from gxschema import online
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -95,6 +127,9 @@ NEW_TABLES_IN_DROP_ORDER = [
 
 
 def upgrade() -> None:
+    for name, table, columns in NEW_INDEXES:
+        online.create_index_concurrently(name, table, columns)
+
     for value in COMMAND_TYPES_BEFORE_TRANSFER:
         op.execute(
             f"ALTER TYPE \"CommandType\" ADD VALUE IF NOT EXISTS '{value}' BEFORE 'TRANSFER_TOKENS'"
@@ -105,9 +140,6 @@ def upgrade() -> None:
             f"ALTER TYPE \"CommandType\" ADD VALUE IF NOT EXISTS '{value}' AFTER '{previous}'"
         )
         previous = value
-
-    for name, table, columns in NEW_INDEXES:
-        op.create_index(name, table, columns)
 
     op.create_table(
         "ApiRateLimit",
@@ -261,15 +293,6 @@ def upgrade() -> None:
     )
 
     op.create_foreign_key(
-        "WebhookEndpoint_partnerId_fkey",
-        "WebhookEndpoint",
-        "LicensedPartner",
-        ["partnerId"],
-        ["partnerId"],
-        ondelete="CASCADE",
-        onupdate="CASCADE",
-    )
-    op.create_foreign_key(
         "WebhookDelivery_webhookId_fkey",
         "WebhookDelivery",
         "WebhookEndpoint",
@@ -278,14 +301,38 @@ def upgrade() -> None:
         ondelete="CASCADE",
         onupdate="CASCADE",
     )
+    # Last: it locks the existing LicensedPartner against writes until the commit.
+    online.execute_with_lock_retries(
+        'ALTER TABLE "WebhookEndpoint" ADD CONSTRAINT "WebhookEndpoint_partnerId_fkey" '
+        'FOREIGN KEY ("partnerId") REFERENCES "LicensedPartner" ("partnerId") '
+        "ON DELETE CASCADE ON UPDATE CASCADE"
+    )
 
 
 def downgrade() -> None:
-    for table in NEW_TABLES_IN_DROP_ORDER:
-        op.drop_table(table)
+    _refuse_while_outbox_uses_new_command_types()
     for name, table, _columns in reversed(NEW_INDEXES):
-        op.drop_index(name, table_name=table)
+        online.drop_index_concurrently(name, table)
 
+    _refuse_while_outbox_uses_new_command_types()  # rows may have come since the first check
+    online.execute_with_lock_retries(
+        'ALTER TABLE "WebhookEndpoint" DROP CONSTRAINT "WebhookEndpoint_partnerId_fkey"'
+    )
+    for table in NEW_TABLES_IN_DROP_ORDER:
+        online.execute_with_lock_retries(f'DROP TABLE "{table}"')
+
+    kept = ", ".join(f"'{value}'" for value in COMMAND_TYPES_V2_0)
+    op.execute('ALTER TYPE "CommandType" RENAME TO "CommandType_v2_1"')
+    op.execute(f'CREATE TYPE "CommandType" AS ENUM ({kept})')
+    # Rewrites OutboxCommand under ACCESS EXCLUSIVE: the one blocking step (see above).
+    online.execute_with_lock_retries(
+        'ALTER TABLE "OutboxCommand" ALTER COLUMN "commandType" TYPE "CommandType" '
+        'USING "commandType"::text::"CommandType"'
+    )
+    op.execute('DROP TYPE "CommandType_v2_1"')
+
+
+def _refuse_while_outbox_uses_new_command_types() -> None:
     kept = ", ".join(f"'{value}'" for value in COMMAND_TYPES_V2_0)
     op.execute(
         f"""
@@ -302,10 +349,3 @@ def downgrade() -> None:
         $$
         """
     )
-    op.execute('ALTER TYPE "CommandType" RENAME TO "CommandType_v2_1"')
-    op.execute(f'CREATE TYPE "CommandType" AS ENUM ({kept})')
-    op.execute(
-        'ALTER TABLE "OutboxCommand" ALTER COLUMN "commandType" TYPE "CommandType" '
-        'USING "commandType"::text::"CommandType"'
-    )
-    op.execute('DROP TYPE "CommandType_v2_1"')
