@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import os
-import re
 import socket
 import time
 from collections.abc import Callable
@@ -28,7 +27,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from gxschema import __version__, locking
+from gxschema import __version__, locking, privileges
 from gxschema.alembic_config import make_config
 from gxschema.errors import ConfigError, OperationError
 from gxschema.models import metadata
@@ -314,6 +313,8 @@ def migrate(
             todo = pending_revisions(from_rev, target)
             if not todo:
                 return result
+            privileges.preflight(connection, todo)  # roles it may not create: say so first
+            connection.commit()
         run_id = new_uuid()
         started = _start_run(connection, run_id, direction, from_rev, _resolve(target))
         error_text: str | None = None
@@ -345,18 +346,9 @@ def migrate(
     return result
 
 
-_ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-ROLE_VARIABLES = ("GXSCHEMA_APP_ROLE", "GXSCHEMA_READONLY_ROLE")
-
-
 def check_role_settings() -> None:
-    """Refuse role names (read by revision 0004) that are not plain SQL identifiers."""
-    for variable in ROLE_VARIABLES:
-        value = os.environ.get(variable)
-        if value and not _ROLE_NAME.match(value):
-            raise ConfigError(
-                f"{variable} must be a lowercase SQL identifier (letters, digits, _), not {value!r}"
-            )
+    """Refuse role names (read by revisions 0004 and 0006) that are not plain SQL identifiers."""
+    privileges.roles()
 
 
 def _record_pending_adoption(connection: Connection) -> None:

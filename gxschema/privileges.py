@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import Connection, text
+
 from gxschema.errors import ConfigError
 
 DML = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE"})
@@ -44,6 +46,45 @@ SECRET_TABLE = "SystemConfig"
 
 ENVIRONMENT_KEY = "environment"
 """The SystemConfig row that records which environment the database serves."""
+
+_NOT_SECRET = 'NOT "isSecret"'
+_APP_WRITABLE = f"""NOT "isSecret" AND "configKey" <> '{ENVIRONMENT_KEY}'"""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One row-level security policy on `SECRET_TABLE`, as revision 0006 creates it."""
+
+    command: str
+    """SELECT, INSERT, UPDATE or DELETE."""
+    roles: tuple[str, ...]
+    """The roles it applies to (and their members), as `Roles` field names."""
+    using: str | None
+    """Which existing rows the roles see (or may change, delete)."""
+    check: str | None
+    """Which new rows (or new versions of rows) the roles may write."""
+
+    def role_names(self, names: Roles) -> tuple[str, ...]:
+        return tuple(getattr(names, field) for field in self.roles)
+
+
+SECRET_POLICIES: dict[str, Policy] = {
+    "gx_config_read_public": Policy("SELECT", ("app", "readonly"), _NOT_SECRET, None),
+    "gx_config_read_secret": Policy("SELECT", ("secret_reader",), "true", None),
+    "gx_config_app_insert": Policy("INSERT", ("app",), None, _APP_WRITABLE),
+    "gx_config_app_update": Policy("UPDATE", ("app",), _APP_WRITABLE, _APP_WRITABLE),
+    "gx_config_app_delete": Policy("DELETE", ("app",), _APP_WRITABLE, None),
+}
+"""The policies on `SECRET_TABLE` by name. Row-level security is ENABLEd, not FORCEd:
+the owner (the migrating role) reads and writes every row. Permissive policies add up,
+so a service that is a member of both gx_app and gx_secret_reader sees secret rows but
+still cannot change them or the ``environment`` row."""
+
+ROLES_CREATED_BY_REVISION: dict[str, tuple[str, ...]] = {
+    "0004": ("app", "readonly"),
+    "0006": ("secret_reader",),
+}
+"""Which roles (`Roles` field names) a revision creates when they are absent."""
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -103,3 +144,54 @@ def table_privileges(
         if table == SECRET_TABLE:
             expected[table][names.secret_reader] = READ
     return expected
+
+
+def create_role_sql(missing: Iterable[str]) -> str:
+    """What an administrator runs to create `missing` roles (all NOLOGIN group roles)."""
+    return " ".join(f"CREATE ROLE {name} NOLOGIN;" for name in missing)
+
+
+def missing_roles(connection: Connection, wanted: Iterable[str]) -> list[str]:
+    """The roles of `wanted` that do not exist in the cluster, in the order given."""
+    wanted = list(dict.fromkeys(wanted))
+    existing = set(
+        connection.execute(
+            text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:names)"), {"names": wanted}
+        ).scalars()
+    )
+    return [name for name in wanted if name not in existing]
+
+
+def may_create_roles(connection: Connection) -> bool:
+    """Whether the connected role may run CREATE ROLE (superuser or CREATEROLE)."""
+    return bool(
+        connection.execute(
+            text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
+        ).scalar()
+    )
+
+
+def preflight(connection: Connection, pending: Iterable[str], names: Roles | None = None) -> None:
+    """Refuse, before anything runs, an upgrade that would have to create a role it may not.
+
+    On a managed PostgreSQL the migrating role usually has neither superuser nor
+    CREATEROLE; the revisions accept roles an administrator created, so the only thing
+    to say is which ones are missing and the SQL that creates them.
+    """
+    names = names or roles()
+    wanted = [
+        getattr(names, field)
+        for revision in pending
+        for field in ROLES_CREATED_BY_REVISION.get(revision, ())
+    ]
+    if not wanted:
+        return
+    missing = missing_roles(connection, wanted)
+    if not missing or may_create_roles(connection):
+        return
+    user = connection.execute(text("SELECT current_user")).scalar()
+    raise ConfigError(
+        f"role(s) {', '.join(missing)} do not exist and the migrating role {user} may not "
+        "create them (neither superuser nor CREATEROLE): have an administrator run "
+        f"`{create_role_sql(missing)}`, or give {user} CREATEROLE; nothing was applied"
+    )

@@ -17,6 +17,13 @@ numbers as doubles), and JSON values must be finite and keyed by strings.
 lookups are per tenant, with no fallback to ``global``. Nothing here commits:
 `set` flushes, the caller commits. Errors are `gxschema.errors.ConfigError`
 subclasses (exit code 2 in the CLI) and never contain a secret key's value.
+
+Row-level security (revision 0006) hides secret rows from every role but the
+owner and members of ``gx_secret_reader``, and lets ``gx_app`` write only rows
+that are neither secret nor the ``environment`` row. A key the role cannot see
+is therefore a `HiddenConfigKeyError` (it may exist), and a write the database
+refuses a `ConfigAccessError`, each naming the role and what to grant; a refused
+write is undone to a savepoint, so the session stays usable.
 """
 
 from __future__ import annotations
@@ -27,9 +34,12 @@ import math
 import re
 from typing import Any, Final, cast
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from gxschema import privileges
 from gxschema.errors import ConfigError
 from gxschema.models import SystemConfig
 from gxschema.models.base import utcnow
@@ -55,6 +65,57 @@ class ConfigValueError(ConfigError, ValueError):
 
 class UnknownConfigKeyError(ConfigError, LookupError):
     """No such key for the tenant."""
+
+
+class ConfigAccessError(ConfigError):
+    """The connected role may not read or write a key (row-level security on SystemConfig)."""
+
+
+class HiddenConfigKeyError(UnknownConfigKeyError, ConfigAccessError):
+    """No such key visible to the role, which row-level security may be hiding a secret from."""
+
+
+_INSUFFICIENT_PRIVILEGE = "42501"
+_UNIQUE_VIOLATION = "23505"
+
+
+def _hidden_from(session: Session) -> str | None:
+    """The connected role's name when row-level security hides secret rows from it."""
+    user, hidden = session.execute(
+        text(
+            """SELECT current_user::text,
+                      coalesce(row_security_active(to_regclass(:table)), false)
+                      AND NOT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = :reader
+                                      AND pg_has_role(current_user, r.oid, 'USAGE'))"""
+        ),
+        {
+            "table": f'public."{privileges.SECRET_TABLE}"',
+            "reader": privileges.roles().secret_reader,
+        },
+    ).one()
+    return str(user) if hidden else None
+
+
+def _not_found(session: Session, key: str, tenant_id: str, hint: str = "") -> UnknownConfigKeyError:
+    """The "not found" error; when row-level security may hide the key, who and why."""
+    user = _hidden_from(session)
+    if user is None:
+        return UnknownConfigKeyError(f'no config "{key}" for tenant "{tenant_id}"{hint}')
+    reader = privileges.roles().secret_reader
+    return HiddenConfigKeyError(
+        f'no config "{key}" visible to role {user} for tenant "{tenant_id}": it does not '
+        "exist, or it is secret and row-level security hides it from roles that are not "
+        f"members of {reader} (an administrator runs: GRANT {reader} TO {user}){hint}"
+    )
+
+
+def _write_refused(session: Session, key: str) -> ConfigAccessError:
+    user = session.execute(text("SELECT current_user::text")).scalar()
+    return ConfigAccessError(
+        f"role {user} may not write {_subject(key)}: row-level security lets services write "
+        f'only values that are neither secret nor "{privileges.ENVIRONMENT_KEY}" '
+        "(those are written by the migrating role, e.g. `gxschema config set`)"
+    )
 
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -157,9 +218,9 @@ def get(
     """
     entry = row(session, key, tenant_id=tenant_id)
     if entry is None:
-        if default is MISSING:
-            raise UnknownConfigKeyError(f'no config "{key}" for tenant "{tenant_id}"')
-        return default
+        if default is not MISSING:
+            return default
+        raise _not_found(session, key, tenant_id)
     return value_of(entry)
 
 
@@ -177,8 +238,40 @@ def set(
 
     An existing key keeps its ``valueType``; `value_type`, when given, must equal it
     (a key's type is not changed by a write). A new key needs `value_type`.
-    `description` and `is_secret` are updated when given.
+    `description` and `is_secret` are updated when given. A write the database's
+    row-level security refuses is a `ConfigAccessError`, undone to a savepoint.
     """
+    savepoint = session.begin_nested()
+    try:
+        entry = _write(session, key, value, tenant_id, value_type, description, is_secret)
+        session.flush()
+    except StaleDataError:  # the UPDATE matched no row: the policy hides it from writes
+        savepoint.rollback()
+        raise _write_refused(session, key) from None
+    except DBAPIError as error:
+        savepoint.rollback()
+        state = getattr(error.orig, "sqlstate", None)
+        if state == _INSUFFICIENT_PRIVILEGE and "row-level security" in str(error.orig):
+            raise _write_refused(session, key) from None
+        if state == _UNIQUE_VIOLATION and _hidden_from(session) is not None:
+            raise _write_refused(session, key) from None  # it exists, hidden: a secret
+        raise
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+    return entry
+
+
+def _write(
+    session: Session,
+    key: str,
+    value: Any,
+    tenant_id: str,
+    value_type: str | None,
+    description: str | None,
+    is_secret: bool | None,
+) -> SystemConfig:
     entry = session.get(SystemConfig, key)
     if entry is not None and entry.tenant_id != tenant_id:
         raise UnknownConfigKeyError(
@@ -187,9 +280,7 @@ def set(
         )
     if entry is None:
         if value_type is None:
-            raise UnknownConfigKeyError(
-                f'no config "{key}" for tenant "{tenant_id}"; give its valueType to create it'
-            )
+            raise _not_found(session, key, tenant_id, "; give its valueType to create it")
         secret = bool(is_secret)
         checked = check(value, value_type, key=key, secret=secret)
         entry = SystemConfig(
@@ -215,7 +306,6 @@ def set(
         if is_secret is not None:
             entry.is_secret = is_secret
         entry.updated_at = utcnow()
-    session.flush()
     return entry
 
 
