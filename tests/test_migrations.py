@@ -88,15 +88,15 @@ def _owned_objects(engine) -> tuple[list[str], list[str]]:
 
 def test_history_is_linear() -> None:
     scripts = ScriptDirectory.from_config(make_config())
-    assert scripts.get_heads() == ["0005"]
+    assert scripts.get_heads() == ["0006"]
     chain = [rev.revision for rev in scripts.walk_revisions("base", "heads")]
-    assert chain == ["0005", "0004", "0003", "0002", "0001"]
+    assert chain == ["0006", "0005", "0004", "0003", "0002", "0001"]
 
 
 def test_round_trip_base_head_base_head(empty_database, engine_for) -> None:
     engine = engine_for(empty_database)
     _run(engine, command.upgrade, "head")
-    assert _revision(engine) == "0005"
+    assert _revision(engine) == "0006"
     _run(engine, command.downgrade, "base")
     assert _revision(engine) is None
     assert _owned_objects(engine) == ([], [])
@@ -107,7 +107,7 @@ def test_round_trip_base_head_base_head(empty_database, engine_for) -> None:
 
 def test_each_step_down_and_up_again(empty_database, engine_for) -> None:
     engine = engine_for(empty_database)
-    for target in ("0001", "0002", "0003", "0004", "0005"):
+    for target in ("0001", "0002", "0003", "0004", "0005", "0006"):
         _run(engine, command.upgrade, target)
         expected = catalog.for_revision(target)
         _run(engine, command.downgrade, "-1")
@@ -248,10 +248,11 @@ def test_concurrent_upgrades_apply_each_revision_once(
     assert [process.returncode for process in processes] == [0, 0, 0], outputs
     # Each revision ran exactly once across the three processes.
     log = "".join(stderr for _stdout, stderr in outputs)
-    for step in ("-> 0001,", "0001 -> 0002,", "0002 -> 0003,", "0003 -> 0004,", "0004 -> 0005,"):
+    steps = ("-> 0001,", "0001 -> 0002,", "0002 -> 0003,", "0003 -> 0004,", "0004 -> 0005,")
+    for step in (*steps, "0005 -> 0006,"):
         assert log.count(step) == 1, log
     engine = engine_for(empty_database)
-    assert _revision(engine) == "0005"
+    assert _revision(engine) == "0006"
     with engine.connect() as connection:
         assert catalog.diff(SPEC, catalog.from_database(connection)) == []
 
@@ -274,9 +275,9 @@ def test_alembic_cli_from_repository_root_uses_package_settings(
     env = pg_server.env(empty_database)
     result = _alembic_cli("upgrade", "head", env={**env, "DATABASE_URL": ""})
     assert result.returncode == 0, result.stderr
-    assert _revision(engine_for(empty_database)) == "0005"
+    assert _revision(engine_for(empty_database)) == "0006"
     current = _alembic_cli("current", env={**env, "DATABASE_URL": ""})
-    assert "0005 (head)" in current.stdout
+    assert "0006 (head)" in current.stdout
 
 
 def test_offline_sql_is_reviewable_and_builds_the_schema(
@@ -357,17 +358,23 @@ SQUAWK_EXCLUSIONS: dict[str, dict[str, str]] = {
     },
     "0004": {},
     "0005": {},
+    "0006": {},
 }
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005", "0006"])
 def test_offline_sql_of_each_revision_passes_squawk(revision: str, tmp_path) -> None:
     squawk = shutil.which("squawk") or str(Path(sys.executable).parent / "squawk")
     if not os.path.exists(squawk):
         pytest.skip("squawk-cli is not installed")
-    previous = {"0001": "base", "0002": "0001", "0003": "0002", "0004": "0003", "0005": "0004"}[
-        revision
-    ]
+    previous = {
+        "0001": "base",
+        "0002": "0001",
+        "0003": "0002",
+        "0004": "0003",
+        "0005": "0004",
+        "0006": "0005",
+    }[revision]
     result = _alembic_cli("upgrade", f"{previous}:{revision}", "--sql", env={})
     assert result.returncode == 0, result.stderr
     script = tmp_path / f"{revision}.sql"
