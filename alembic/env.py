@@ -3,12 +3,20 @@
 - The database comes from the package's own settings (DATABASE_URL, the PG*
   variables, or PGPASSWORD_FILE), or from a connection handed over by the
   ``gxschema`` command line in ``config.attributes["connection"]``.
-- The whole run holds the migration advisory lock; each revision runs in its own
-  transaction, under ``lock_timeout`` and ``statement_timeout``.
+- The whole run holds the migration advisory lock (a session lock: it outlives the
+  commits); each revision runs in its own transaction, under ``lock_timeout`` and
+  ``statement_timeout``, which are session settings and so also bound the
+  statements a revision runs outside its transaction (``gxschema.online``'s
+  concurrent index builds, in Alembic's ``autocommit_block``). Zero, which
+  PostgreSQL reads as "no limit", is refused. A revision is stamped in
+  ``alembic_version`` in its own transaction, so one that fails leaves the stamp at
+  the revision before it.
 - Autogenerate and ``alembic check`` compare types and server defaults, and look
   only at the tables the package owns (not ``_prisma_migrations`` and the like).
-- ``--sql`` (offline) output starts with the same timeouts, so it can be run with
-  ``psql -1 -f`` and reviewed as it is.
+- ``--sql`` (offline) output starts with the same timeouts, so it can be reviewed
+  and run as it is with ``psql -f``; not ``psql -1``: the concurrent index builds
+  step out of the transaction (``COMMIT;`` ... ``BEGIN;``), which one big
+  transaction would not allow.
 """
 
 from __future__ import annotations
@@ -17,10 +25,12 @@ from logging.config import fileConfig
 from typing import Any
 
 from alembic import context
+from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.pool import NullPool
 
-from gxschema import locking
+from gxschema import locking, migrator
+from gxschema.errors import ConfigError
 from gxschema.models import metadata
 from gxschema.settings import load_settings
 
@@ -42,11 +52,21 @@ def _option(name: str, default: str) -> str:
     )
 
 
-LOCK_TIMEOUT = locking.postgres_duration(_option("lock_timeout", locking.DEFAULT_LOCK_TIMEOUT))
-STATEMENT_TIMEOUT = locking.postgres_duration(
-    _option("statement_timeout", locking.DEFAULT_STATEMENT_TIMEOUT)
-)
-LOCK_WAIT_SECONDS = float(_option("lock_wait", str(locking.DEFAULT_LOCK_WAIT_SECONDS)))
+def _options() -> migrator.MigrationOptions:
+    try:
+        return migrator.MigrationOptions(
+            lock_timeout=_option("lock_timeout", locking.DEFAULT_LOCK_TIMEOUT),
+            statement_timeout=_option("statement_timeout", locking.DEFAULT_STATEMENT_TIMEOUT),
+            lock_wait_seconds=float(_option("lock_wait", str(locking.DEFAULT_LOCK_WAIT_SECONDS))),
+        )
+    except ConfigError as error:  # alembic's own command line prints these as one line
+        raise CommandError(str(error)) from None
+
+
+OPTIONS = _options()
+LOCK_TIMEOUT = OPTIONS.lock_timeout
+STATEMENT_TIMEOUT = OPTIONS.statement_timeout
+LOCK_WAIT_SECONDS = OPTIONS.lock_wait_seconds
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
@@ -79,10 +99,7 @@ def _run_online(connection: Connection) -> None:
     if connection.in_transaction():
         connection.commit()
     with locking.migration_lock(connection, wait_seconds=LOCK_WAIT_SECONDS):
-        locking.set_timeouts(
-            connection, lock_timeout=LOCK_TIMEOUT, statement_timeout=STATEMENT_TIMEOUT
-        )
-        connection.commit()
+        migrator.bound_waits(connection, OPTIONS)
         _configure(connection=connection)
         with context.begin_transaction():
             context.run_migrations()

@@ -6,8 +6,14 @@
   and one stamped with a revision this code does not know (newer code ran there);
 - holds the migration advisory lock for the whole run (re-entrant for env.py);
 - marks ``SchemaMigrationRun`` rows left ``running`` by a dead run as failed;
+- runs every statement, from the history check on, under ``lock_timeout`` and
+  ``statement_timeout`` (zero, which PostgreSQL reads as "no limit", is refused), so
+  no run waits without bound behind another session;
 - retries a revision that hit ``lock_timeout`` with backoff, and when it gives up
-  names the sessions holding locks on our tables; completed revisions stay applied;
+  names the sessions holding locks on our tables; completed revisions stay applied.
+  A revision that fails half-way leaves ``alembic_version`` where it was: its
+  transaction rolls back, and what its ``gxschema.online`` steps committed before
+  (concurrent indexes) is idempotent, so the retry or the next run finishes it;
 - records the run (from/to, direction, status, runner, version, duration, error).
 """
 
@@ -27,7 +33,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from gxschema import __version__, locking, privileges
+from gxschema import __version__, blockers, locking, online, privileges
 from gxschema.alembic_config import make_config
 from gxschema.errors import ConfigError, OperationError
 from gxschema.models import metadata
@@ -35,6 +41,24 @@ from gxschema.models.base import new_uuid
 from gxschema.settings import redact
 
 LOCK_NOT_AVAILABLE = "55P03"
+CLIENT_CHECK_INTERVAL = "2s"
+"""How often the server checks that the migrator is still connected (PostgreSQL 14+):
+a killed migrator's concurrent index build is cancelled within this, instead of
+running on, holding the migration lock, until it ends on its own."""
+
+
+def bounded_timeout(value: str, option: str) -> str:
+    """`value` as a PostgreSQL duration, refusing zero: PostgreSQL reads 0 as "wait forever"."""
+    try:
+        duration = locking.postgres_duration(value)
+    except ValueError as error:
+        raise ConfigError(f"{option}: {error}") from None
+    if float(duration.rstrip("minsh")) == 0:
+        raise ConfigError(
+            f"{option} {value} would let a statement wait forever (PostgreSQL reads 0 as "
+            "no limit); give a bound, e.g. 5s or 500ms"
+        )
+    return duration
 
 
 @dataclass
@@ -45,6 +69,16 @@ class MigrationOptions:
     lock_wait_seconds: float = locking.DEFAULT_LOCK_WAIT_SECONDS
     retry_base_seconds: float = 1.0
     retry_max_seconds: float = 30.0
+    statement_lock_attempts: int | None = None
+    """Tries of each strong-lock statement in `gxschema.online` (None: its default)."""
+
+    def __post_init__(self) -> None:
+        self.lock_timeout = bounded_timeout(self.lock_timeout, "--lock-timeout")
+        self.statement_timeout = bounded_timeout(self.statement_timeout, "--statement-timeout")
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before retry `attempt` (0-based): doubling, capped."""
+        return float(min(self.retry_max_seconds, self.retry_base_seconds * 2**attempt))
 
 
 @dataclass
@@ -139,43 +173,72 @@ def pending_revisions(current: str | None, target: str = "heads") -> list[str]:
 
 def lock_holders(connection: Connection) -> list[dict[str, Any]]:
     """Other sessions holding locks on the package's tables: the likely blockers."""
-    rows = connection.execute(
-        text(
-            """
-            SELECT DISTINCT a.pid, a.state, a.query_start, a.xact_start,
-                   left(regexp_replace(a.query, '\\s+', ' ', 'g'), 120) AS query,
-                   c.relname AS relation, l.mode
-            FROM pg_locks l
-            JOIN pg_stat_activity a ON a.pid = l.pid
-            JOIN pg_class c ON c.oid = l.relation
-            WHERE l.granted AND l.pid <> pg_backend_pid()
-              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-              AND c.relname = ANY(:tables)
-            ORDER BY a.xact_start NULLS LAST
-            """
-        ),
-        {"tables": [*metadata.tables, "alembic_version"]},
-    ).mappings()
-    return [dict(row) for row in rows]
+    return blockers.lock_holders(connection, [*metadata.tables, "alembic_version"])
 
 
-def describe_holders(holders: list[dict[str, Any]]) -> str:
-    if not holders:
-        return "no session holds a lock on its tables now (the blocker has ended)"
-    by_pid: dict[int, dict[str, Any]] = {}
-    for holder in holders:
-        entry = by_pid.setdefault(holder["pid"], {**holder, "relations": []})
-        entry["relations"].append(f'"{holder["relation"]}" ({holder["mode"]})')
-    parts = []
-    for pid, holder in by_pid.items():
-        started = (
-            holder["query_start"].isoformat(timespec="seconds") if holder["query_start"] else "?"
-        )
-        parts.append(
-            f"pid {pid}, state {holder['state']}, query started {started}, "
-            f"holding {', '.join(holder['relations'][:3])}, query: {holder['query']!r}"
-        )
-    return "blocked by " + "; ".join(parts)
+describe_holders = blockers.describe_holders
+
+
+def bound_waits(connection: Connection, options: MigrationOptions) -> None:
+    """Every statement of the run from here on, history check included, waits boundedly.
+
+    Session settings, committed, so that they outlive the transactions that follow
+    (env.py sets the same again for runs that start from ``alembic`` itself).
+    """
+    locking.set_timeouts(
+        connection, lock_timeout=options.lock_timeout, statement_timeout=options.statement_timeout
+    )
+    connection.commit()
+    _notice_dead_client(connection)
+
+
+def _notice_dead_client(connection: Connection) -> None:
+    """Let the server cancel our statements once this process is gone (PostgreSQL 14+).
+
+    Without it a killed migrator's ``CREATE INDEX CONCURRENTLY`` runs on to its end,
+    and its session keeps the migration lock all that time, so the rerun that should
+    replace the index waits for it instead. Older servers, and platforms without the
+    kernel support, do not have the setting: then we go on without it.
+    """
+    try:
+        with connection.begin_nested():
+            connection.execute(
+                text(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")
+            )
+    except DBAPIError:
+        pass
+    connection.commit()
+
+
+def _read_history(
+    connection: Connection, options: MigrationOptions, say: Callable[[str], None]
+) -> str | None:
+    """`check_history` under the lock timeout, retried like a revision, then refused clearly.
+
+    A session holding a lock on ``alembic_version`` (a migration run by hand in an
+    open psql transaction, a stuck ``alembic stamp``) would otherwise make us wait
+    for it without end before doing anything.
+    """
+    attempt = 0
+    while True:
+        try:
+            return check_history(connection)
+        except DBAPIError as error:
+            connection.rollback()
+            if not _is_lock_timeout(error):
+                raise
+            holders = describe_holders(lock_holders(connection))
+            connection.commit()
+            if attempt >= options.lock_retries:
+                raise OperationError(
+                    f"could not read the migration history (alembic_version) within "
+                    f"lock_timeout {options.lock_timeout} in {attempt + 1} attempts; {holders}. "
+                    "Nothing was changed; rerun once the blocker ends"
+                ) from None
+            delay = options.delay(attempt)
+            attempt += 1
+            say(f"alembic_version is locked ({holders}); retry {attempt} in {delay:g}s")
+            time.sleep(delay)
 
 
 def _is_lock_timeout(error: BaseException) -> bool:
@@ -303,7 +366,8 @@ def migrate(
     ):
         if waited:
             say("waited for another migration to finish")
-        from_rev = check_history(connection)
+        bound_waits(connection, options)
+        from_rev = _read_history(connection, options, say)
         connection.commit()
         stale = _mark_stale_runs(connection)
         if stale:
@@ -404,6 +468,7 @@ def _run_with_lock_retries(
         lock_timeout=options.lock_timeout,
         statement_timeout=options.statement_timeout,
         lock_wait=str(options.lock_wait_seconds),
+        **{online.ATTEMPTS_SETTING: options.statement_lock_attempts},
     )
     attempt = 0
     while True:
@@ -413,6 +478,13 @@ def _run_with_lock_retries(
             else:
                 command.downgrade(config, target)
             return
+        except online.LockRetriesExhaustedError as error:
+            if connection.in_transaction():
+                connection.rollback()
+            raise OperationError(
+                f"{error}. The revision was rolled back: the database stays at revision "
+                f"{current_revision(connection)!r}; rerun once the blocker ends"
+            ) from None
         except DBAPIError as error:
             if connection.in_transaction():
                 connection.rollback()
@@ -430,7 +502,7 @@ def _run_with_lock_retries(
                     f"within lock_timeout {options.lock_timeout}; {holders}. The database stays "
                     f"at revision {current_revision(connection)!r}; rerun once the blocker ends"
                 ) from None
-            delay = min(options.retry_max_seconds, options.retry_base_seconds * 2**attempt)
+            delay = options.delay(attempt)
             attempt += 1
             result.retries = attempt
             say(
