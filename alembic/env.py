@@ -29,7 +29,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.pool import NullPool
 
-from gxschema import locking, migrator
+from gxschema import autogen, locking, migrator
 from gxschema.errors import ConfigError
 from gxschema.models import metadata
 from gxschema.settings import load_settings
@@ -83,6 +83,7 @@ def _configure(**options: Any) -> None:
         compare_type=True,
         compare_server_default=True,
         include_name=include_name,
+        process_revision_directives=autogen.process_revision_directives,
         **options,
     )
 
