@@ -62,7 +62,14 @@ writer's stall: 50 ms of queueing plus the few milliseconds the statement then
 holds its lock keeps the stall well under 100 ms."""
 
 LOCK_RETRY_ATTEMPTS = 40
-"""Attempts per statement: with the pauses below, about a minute and a half of trying."""
+"""Attempts per statement: with the pauses below, about a minute and a half of trying.
+
+The operator can change it for a run without editing revisions: the migrator's
+``MigrationOptions.statement_lock_attempts`` or ``alembic -x statement_lock_attempts=N``
+(read from the Alembic config as `ATTEMPTS_SETTING`); a revision's explicit
+``attempts=`` wins over both."""
+
+ATTEMPTS_SETTING = "statement_lock_attempts"
 
 FIRST_PAUSE_SECONDS = 0.1
 MAX_PAUSE_SECONDS = 3.0
@@ -213,7 +220,7 @@ def execute_with_lock_retries(
     sql: str,
     *,
     lock_timeout: str = STRONG_LOCK_TIMEOUT,
-    attempts: int = LOCK_RETRY_ATTEMPTS,
+    attempts: int | None = None,
     first_pause: float = FIRST_PAUSE_SECONDS,
     max_pause: float = MAX_PAUSE_SECONDS,
 ) -> None:
@@ -233,6 +240,7 @@ def execute_with_lock_retries(
     so put it late in the revision.
     """
     timeout = _short_duration(lock_timeout)
+    attempts = attempts if attempts is not None else configured_attempts()
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
     if _offline():
@@ -276,6 +284,17 @@ def execute_with_lock_retries(
             savepoint.commit()
             break
     connection.execute(text("SELECT set_config('lock_timeout', :t, true)"), {"t": outer})
+
+
+def configured_attempts() -> int:
+    """`LOCK_RETRY_ATTEMPTS`, unless the run's Alembic config says otherwise."""
+    context = op.get_context()
+    value = None
+    if context.config is not None:
+        value = context.config.attributes.get(ATTEMPTS_SETTING)
+    if value is None and context.environment_context is not None:
+        value = context.environment_context.get_x_argument(as_dictionary=True).get(ATTEMPTS_SETTING)
+    return LOCK_RETRY_ATTEMPTS if value is None else int(value)
 
 
 def _pause(attempt: int, first: float, most: float) -> float:
