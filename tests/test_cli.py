@@ -32,7 +32,7 @@ def _scalar(engine, sql: str):
 def test_migrate_from_empty_records_the_run(empty_database, env_for, engine_for) -> None:
     ran = gxschema("migrate", env=env_for(empty_database, HOSTNAME="job-pod-1"))
     assert ran.code == 0, ran.output
-    assert "base -> 0005 (0001, 0002, 0003, 0004, 0005)" in ran.stdout
+    assert "base -> 0006 (0001, 0002, 0003, 0004, 0005, 0006)" in ran.stdout
     engine = engine_for(empty_database)
     with engine.connect() as connection:
         runs = connection.execute(
@@ -45,7 +45,7 @@ def test_migrate_from_empty_records_the_run(empty_database, env_for, engine_for)
     from_rev, to_rev, direction, status, runner, version, duration, finished = runs[0]
     assert (from_rev, to_rev, direction, status, runner) == (
         None,
-        "0005",
+        "0006",
         "upgrade",
         "succeeded",
         "job-pod-1",
@@ -56,7 +56,7 @@ def test_migrate_from_empty_records_the_run(empty_database, env_for, engine_for)
 def test_second_migrate_does_nothing(head_database, env_for, engine_for) -> None:
     ran = gxschema("migrate", env=env_for(head_database))
     assert ran.code == 0
-    assert "already at 0005: nothing to do" in ran.stdout
+    assert "already at 0006: nothing to do" in ran.stdout
     assert _scalar(engine_for(head_database), 'SELECT count(*) FROM "SchemaMigrationRun"') == 0
 
 
@@ -65,19 +65,19 @@ def test_status_json_and_check(head_database, env_for) -> None:
     ran = gxschema("--json", "status", env=env)
     assert ran.code == 0, ran.output
     report = json.loads(ran.stdout)
-    assert report["current_revision"] == "0005" and report["head_revision"] == "0005"
+    assert report["current_revision"] == "0006" and report["head_revision"] == "0006"
     assert report["pending_revisions"] == [] and report["at_head"] is True
     assert gxschema("downgrade", "0002", env=env).code == 0
     checked = gxschema("status", "--check", env=env)
     assert checked.code == 1
-    assert "3 revision(s) pending: 0003, 0004, 0005" in checked.stderr
+    assert "4 revision(s) pending: 0003, 0004, 0005, 0006" in checked.stderr
     assert gxschema("status", env=env).code == 0  # without --check, only informs
 
 
 def test_verify_passes_at_head(head_database, env_for) -> None:
     ran = gxschema("verify", env=env_for(head_database))
     assert ran.code == 0, ran.output
-    assert "matches the models (revision 0005)" in ran.stdout
+    assert "matches the models (revision 0006)" in ran.stdout
 
 
 def test_verify_catches_dropped_index_added_column_missing_enum_value(
@@ -121,7 +121,7 @@ def test_migrate_refuses_an_unknown_revision(head_database, env_for, engine_for)
         connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
     ran = gxschema("migrate", env=env_for(head_database))
     assert ran.code == 1
-    assert "'0099'" in ran.stderr and "head '0005'" in ran.stderr
+    assert "'0099'" in ran.stderr and "head '0006'" in ran.stderr
     assert "Traceback" not in ran.output
     down = gxschema("downgrade", "0001", env=env_for(head_database))
     assert down.code == 1 and "'0099'" in down.stderr
@@ -131,7 +131,10 @@ def test_migrate_refuses_an_unknown_revision(head_database, env_for, engine_for)
 def test_unknown_target_revision_is_bad_input(head_database, env_for) -> None:
     ran = gxschema("migrate", "0042", env=env_for(head_database))
     assert ran.code == 2
-    assert "unknown revision '0042' (known revisions: 0001, 0002, 0003, 0004, 0005)" in ran.stderr
+    assert (
+        "unknown revision '0042' (known revisions: 0001, 0002, 0003, 0004, 0005, 0006)"
+        in ran.stderr
+    )
 
 
 def test_blocked_migration_gives_up_naming_the_blocker_then_succeeds(
@@ -161,7 +164,7 @@ def test_blocked_migration_gives_up_naming_the_blocker_then_succeeds(
         blocker.close()
     rerun = gxschema("migrate", env=env)
     assert rerun.code == 0, rerun.output
-    assert _scalar(engine_for(empty_database), "SELECT version_num FROM alembic_version") == "0005"
+    assert _scalar(engine_for(empty_database), "SELECT version_num FROM alembic_version") == "0006"
 
 
 def _libpq(pg_server, database: str) -> dict[str, object]:
@@ -228,18 +231,23 @@ def test_a_failed_migration_is_recorded_with_its_error_and_no_password(
     with engine_for(empty_database).begin() as connection:
         connection.execute(text(f'GRANT USAGE, CREATE ON SCHEMA public TO "{migrator_role}"'))
         connection.execute(text(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{migrator_role}"'))
+    # The roles exist (an administrator made them), so 0004 runs; 0005 must own the
+    # tables to COMMENT on them, which this migrating role does not.
+    roles = {
+        "GXSCHEMA_APP_ROLE": f"gx_app_{suffix}",
+        "GXSCHEMA_READONLY_ROLE": f"gx_ro_{suffix}",
+        "GXSCHEMA_SECRET_READER_ROLE": f"gx_sr_{suffix}",
+    }
+    with pg_server.admin() as admin:
+        for role in roles.values():
+            admin.execute(f'CREATE ROLE "{role}" NOLOGIN')
     try:
-        # 0004 must create a new role, which this migrating role is not allowed to do.
         env = env_for(
-            empty_database,
-            PGUSER=migrator_role,
-            PGPASSWORD=password,
-            GXSCHEMA_APP_ROLE=f"gx_app_{suffix}",
-            HOSTNAME="job-pod-2",
+            empty_database, PGUSER=migrator_role, PGPASSWORD=password, HOSTNAME="job-pod-2", **roles
         )
         ran = gxschema("migrate", "--lock-retries", "0", env=env)
         assert ran.code == 1
-        assert "permission denied to create role" in ran.stderr
+        assert "must be owner of table" in ran.stderr
         assert "the database stays at the last completed revision" in ran.stderr
         assert password not in ran.output
         with engine_for(empty_database).connect() as connection:
@@ -251,12 +259,14 @@ def test_a_failed_migration_is_recorded_with_its_error_and_no_password(
                 )
             ).one()
             version = connection.execute(text("SELECT version_num FROM alembic_version"))
-            assert version.scalar() == "0003"
+            assert version.scalar() == "0004"
         # toRevision keeps the target of a failed run; where it stopped is alembic_version.
         assert row[:4] == ("0003", head_revision(), "failed", "job-pod-2")
-        assert "permission denied to create role" in row[4] and password not in row[4]
+        assert "must be owner of table" in row[4] and password not in row[4]
     finally:
         with engine_for(empty_database).begin() as connection:
-            connection.execute(text(f'DROP OWNED BY "{migrator_role}"'))
+            for role in (migrator_role, *roles.values()):  # one at a time: PostgreSQL
+                connection.execute(text(f'DROP OWNED BY "{role}"'))  # trips over a shared ACL
         with pg_server.admin() as admin:
-            admin.execute(f'DROP ROLE "{migrator_role}"')
+            for role in (migrator_role, *roles.values()):
+                admin.execute(f'DROP ROLE "{role}"')
