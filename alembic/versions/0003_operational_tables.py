@@ -8,6 +8,12 @@ Not part of the GX Protocol schema v2.1: gxschema records here what it did to th
 database. Their kind/status columns are text holding a small fixed vocabulary
 (SchemaMigrationRun.direction: upgrade, downgrade, stamp, adopt; status: running,
 succeeded, failed; BackupRecord.status: running, succeeded, failed, pruned).
+
+Locks (measured from ``pg_locks`` inside the revision's transaction, PostgreSQL 15):
+only the three new tables and their indexes, ACCESS EXCLUSIVE until the commit;
+no existing table is locked, so the services' reads and writes never wait on it.
+The downgrade drops the three tables (ACCESS EXCLUSIVE on them only), which the
+services do not use; a ``gxschema status`` reading them waits until the commit.
 """
 
 from collections.abc import Sequence

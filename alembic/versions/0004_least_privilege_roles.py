@@ -16,6 +16,16 @@ GXSCHEMA_APP_ROLE / GXSCHEMA_READONLY_ROLE). The downgrade revokes everything in
 database and drops a role only when nothing else (another database) still uses it.
 The schema catalog does not change. (No `%` in the SQL: offline `--sql` output
 would double it.)
+
+Locks (measured from ``pg_locks`` inside the revision's transaction, PostgreSQL 15):
+GRANT and ALTER DEFAULT PRIVILEGES take no lock on the tables themselves, only
+ACCESS SHARE on a dozen system catalogs; they rewrite each table's ``pg_class.relacl``
+row, so the services' reads and writes are not blocked, but a session that changed
+the same catalog row (another GRANT or an ALTER TABLE in an open transaction) makes
+them wait on that row, bounded by ``lock_timeout``, and fail ("tuple concurrently
+updated") if that session commits: the run then stops at 0003, to be rerun. Each
+GRANT invalidates the table's cached plans in every session, a one-off re-plan. The
+downgrade's REVOKEs lock the same way.
 """
 
 import os

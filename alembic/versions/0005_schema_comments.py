@@ -14,6 +14,14 @@ comment needs a revision of its own.
 COMMENT takes a SHARE UPDATE EXCLUSIVE lock on each table: it waits for no reader or
 writer, only for DDL and VACUUM. The downgrade sets every comment back to NULL. The
 schema catalog does not change.
+
+Locks (measured from ``pg_locks`` inside the revision's transaction, PostgreSQL 15):
+SHARE UPDATE EXCLUSIVE on all 46 tables, held until the revision commits (one
+transaction). INSERT/UPDATE/DELETE/SELECT do not conflict with it, and a COMMENT
+*waiting* for it does not queue them either. What it does conflict with: VACUUM and
+ANALYZE (autovacuum started on a table is cancelled, an anti-wraparound one is
+waited for, up to ``lock_timeout``), CREATE INDEX CONCURRENTLY and other DDL, which
+wait for the commit.
 """
 
 from collections.abc import Sequence
