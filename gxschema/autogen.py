@@ -12,15 +12,18 @@ autogenerate found                          the revision calls
 ==========================================  ============================================
 a new index on an existing table            ``online.create_index_concurrently``
 an index dropped from an existing table     ``online.drop_index_concurrently``
-a new foreign key on an existing table      ``online.add_foreign_key_not_valid`` and
-                                            ``online.validate_constraint``
+a new foreign key on an existing table      ``online.add_foreign_key_not_valid``, and
+                                            ``VALIDATE CONSTRAINT`` in a revision of its own
+                                            written after it
 NOT NULL added to an existing column        ``online.set_not_null_via_check``
 ==========================================  ============================================
 
 A table the revision creates (or drops) is empty (or going away), so its indexes and
 keys stay plain ``op`` calls: there is nothing to scan and nobody to block. The same
 rules apply to the downgrade, which Alembic derives from the upgrade before this hook
-runs. Each rewritten operation is a subclass of the Alembic operation it replaces, so
+runs. The concurrent index operations move to the top of each function, so the rest
+stays atomic with the revision's ``alembic_version`` stamp, as squawk checks. Each
+rewritten operation is a subclass of the Alembic operation it replaces, so
 ``alembic check`` still reports the difference by the same name.
 """
 
