@@ -227,6 +227,7 @@ def _tool_major(path: str, env: dict[str, str]) -> int | None:
             env=env,
             capture_output=True,
             text=True,
+            errors="replace",  # see _run_tool
             check=False,
             timeout=30,
             stdin=subprocess.DEVNULL,
@@ -298,6 +299,10 @@ def _run_tool(tool: PgTool, arguments: list[str], env: dict[str, str], secrets: 
         env=env,
         capture_output=True,
         text=True,
+        # The tools print names and server messages as bytes in whatever encoding the
+        # database or locale uses (a SQL_ASCII database, LATIN1 messages): a byte that
+        # is not UTF-8 must not turn the tool's own error into a UnicodeDecodeError.
+        errors="replace",
         check=False,
         stdin=subprocess.DEVNULL,
     )

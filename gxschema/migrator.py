@@ -369,6 +369,7 @@ def migrate(
         bound_waits(connection, options)
         from_rev = _read_history(connection, options, say)
         connection.commit()
+        _check_reachable(from_rev, target, direction)
         stale = _mark_stale_runs(connection)
         if stale:
             say(f"marked {stale} unfinished earlier run(s) as failed")
@@ -434,6 +435,8 @@ def _resolve(target: str) -> str:
 def _validate_target(target: str, direction: str) -> None:
     if direction == "downgrade" and target in ("head", "heads"):
         raise ConfigError("downgrade needs a revision below the current one, not head")
+    if target.startswith(("-", "+")) and not (target[1:].isdigit() and int(target[1:]) > 0):
+        raise ConfigError(f"unknown revision {target!r} (a relative target is +N or -N, e.g. -1)")
     if target in ("head", "heads", "base") or target.startswith(("-", "+")):
         return
     try:
@@ -443,6 +446,52 @@ def _validate_target(target: str, direction: str) -> None:
     if found is None:
         known = ", ".join(rev.revision for rev in reversed(list(scripts().walk_revisions())))
         raise ConfigError(f"unknown revision {target!r} (known revisions: {known})")
+
+
+def _check_reachable(current: str | None, target: str, direction: str) -> None:
+    """Refuse, as bad input (exit 2), a target that `direction` cannot reach from `current`.
+
+    Alembic's own errors for these (a downgrade "target" above the current revision,
+    ``+99`` past head) are exceptions with its internal wording; this says what the
+    database is at and which command goes the other way. It assumes one line of
+    history (as the project keeps it); with branches it leaves the judgement to Alembic.
+    """
+    script = scripts()
+    if len(script.get_heads()) != 1:
+        return
+    chain = [rev.revision for rev in reversed(list(script.walk_revisions()))]
+    applied = chain.index(current) + 1 if current in chain else 0
+    here = current or "base"
+    command_name = "migrate" if direction == "upgrade" else "downgrade"
+    if target.startswith(("-", "+")):
+        steps = int(target[1:])
+        if (target[0] == "+") != (direction == "upgrade"):
+            other = "downgrade" if direction == "upgrade" else "migrate"
+            raise ConfigError(
+                f"`{command_name} {target}` goes the wrong way: use `gxschema {other} "
+                f"{'-' if direction == 'upgrade' else '+'}{steps}`"
+            )
+        room = len(chain) - applied if direction == "upgrade" else applied
+        if steps > room:
+            where = f"head {chain[-1]}" if direction == "upgrade" else "base"
+            raise ConfigError(
+                f"cannot go {'up' if direction == 'upgrade' else 'down'} {steps} revision(s) "
+                f"from {here}: there are {room} between it and {where}"
+            )
+        return
+    wanted = {"head": len(chain), "heads": len(chain), "base": 0}.get(target)
+    if wanted is None:
+        wanted = chain.index(target) + 1 if target in chain else applied
+    if direction == "upgrade" and wanted < applied:
+        raise ConfigError(
+            f"the database is at {here}, above {target}: `gxschema downgrade {target}` "
+            "goes down (nothing was changed)"
+        )
+    if direction == "downgrade" and wanted > applied:
+        raise ConfigError(
+            f"the database is at {here}, below {target}: `gxschema migrate {target}` "
+            "goes up (nothing was changed)"
+        )
 
 
 def _applied_between(start: str | None, end: str | None, direction: str) -> list[str]:

@@ -106,15 +106,7 @@ class DatabaseSettings(BaseSettings):
         """The SQLAlchemy URL (driver psycopg 3); its ``str()`` hides the password."""
         base = URL.create(DRIVER)
         if self.database_url is not None:
-            raw = self.database_url.get_secret_value()
-            try:
-                base = make_url(raw)
-            except ArgumentError:
-                raise ConfigurationError(
-                    "DATABASE_URL is not a valid URL (expected postgresql://user:password@host:5432/"
-                    "database; percent-encode special characters in a password, or give the "
-                    "password in PGPASSWORD or PGPASSWORD_FILE instead)"
-                ) from None
+            base = _parse_database_url(self.database_url.get_secret_value())
             if base.drivername not in _ACCEPTED_SCHEMES:
                 raise ConfigurationError(
                     f"DATABASE_URL must be a PostgreSQL URL, not {base.drivername}://"
@@ -152,9 +144,55 @@ class DatabaseSettings(BaseSettings):
             password = None
         if password:
             found.append(str(password))
+        if self.database_url is not None:
+            found.extend(_password_candidates(self.database_url.get_secret_value()))
         if self.password is not None:
             found.append(self.password.get_secret_value())
         return [secret for secret in found if secret]
+
+
+_NOT_A_URL = (
+    "DATABASE_URL is not a valid PostgreSQL URL (expected postgresql://user:password@host:5432/"
+    "database); {why}. Percent-encode special characters of a password in a URL (@ as %40, "
+    "/ as %2F, ? as %3F, # as %23, : as %3A), or give the password in PGPASSWORD_FILE or "
+    "PGPASSWORD instead"
+)
+
+
+def _parse_database_url(raw: str) -> URL:
+    """`raw` as a URL, or a `ConfigurationError` that quotes no part of it.
+
+    SQLAlchemy takes the password up to the first ``@``, so a password holding an
+    un-encoded ``@`` leaves its tail in the host or port: the connection would then go
+    to a "host" that is a piece of the password, and every message naming the host
+    would print it. A URL has at most one ``@`` (user info ends there), so more than
+    one is refused before parsing, and a parse error (a port that is not a number:
+    also what a ``:`` or ``/`` in the password of a URL without ``@`` gives) is
+    reported without the parser's text, which quotes the offending piece.
+    """
+    if raw.count("@") > 1:
+        raise ConfigurationError(_NOT_A_URL.format(why="it holds more than one '@'"))
+    try:
+        return make_url(raw)
+    except (ArgumentError, ValueError):
+        raise ConfigurationError(
+            _NOT_A_URL.format(why="its host, port or database cannot be read")
+        ) from None
+
+
+def _password_candidates(raw: str) -> list[str]:
+    """What in a URL that may not parse could be (a part of) the password, for `redact`.
+
+    Everything between the scheme and the last ``@``, and the part of it after the
+    first ``:`` (the password of ``user:password``). Over-redacting is harmless;
+    printing a piece of the password is not.
+    """
+    _, separator, rest = raw.partition("://")
+    user_info, at, _ = (rest if separator else raw).rpartition("@")
+    if not at:
+        return []
+    _, _, password = user_info.partition(":")
+    return [candidate for candidate in (user_info, password) if candidate]
 
 
 def redact(message: str, secrets: list[str]) -> str:

@@ -7,6 +7,7 @@ adds the traceback); ``--json`` makes every result machine-readable.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +25,7 @@ from gxschema.cli import (
     schema_commands,
     seed_command,
 )
-from gxschema.cli.context import STATE
+from gxschema.cli.context import STATE, report_closed_output
 from gxschema.cli.output import Output
 
 app = typer.Typer(
@@ -75,4 +76,45 @@ revision_command.register(app)
 
 
 def main() -> None:
-    app()
+    """Run the command line; the one place where process-wide exits are settled.
+
+    A relative downgrade target (``gxschema downgrade -1``) is passed on as the
+    argument it is, not read as an unknown option ``-1``. A reader that closed stdout
+    (``gxschema status | head -1``) before the final flush gets the same one line and
+    exit 1 as one that closed it while a command wrote (`report_closed_output`).
+    """
+    try:
+        app(args=_relative_targets_as_arguments(sys.argv[1:]), prog_name="gxschema")
+    except SystemExit:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            try:
+                report_closed_output()
+            except typer.Exit as closed:
+                raise SystemExit(closed.exit_code) from None
+        raise
+
+
+def _relative_targets_as_arguments(argv: list[str]) -> list[str]:
+    """`argv` with a ``-N`` after ``migrate``/``downgrade`` moved behind ``--``.
+
+    Click reads ``-1`` as an option and answers "No such option"; after ``--`` it is
+    the revision argument (the only one these commands take), which the migrator
+    validates (exit 2 if it cannot go there). A ``-N`` that is an option's value
+    (``--lock-retries -1``) stays where it is, for Click to refuse.
+    """
+    for position, word in enumerate(argv):
+        if word == "--":
+            return argv
+        if word not in ("migrate", "downgrade"):
+            continue
+        for cut in range(position + 1, len(argv)):
+            later, before = argv[cut], argv[cut - 1]
+            if later == "--":
+                return argv
+            takes_value = before.startswith("--") and "=" not in before and before != "--sql"
+            if later[:1] == "-" and later[1:].isdigit() and not takes_value:
+                return [*argv[:cut], *argv[cut + 1 :], "--", later]
+        return argv
+    return argv

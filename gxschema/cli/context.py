@@ -9,14 +9,19 @@ Errors become one clear paragraph and an exit code, never a traceback (unless
 from __future__ import annotations
 
 import functools
+import os
+import sys
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import NoReturn, ParamSpec, TypeVar
 
+import psycopg
 import typer
+from alembic.script.revision import RevisionError
+from alembic.util.exc import CommandError as AlembicCommandError
 from pydantic import ValidationError
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -74,15 +79,37 @@ def make_engine(settings: DatabaseSettings) -> Engine:
     return create_engine(url, poolclass=NullPool, hide_parameters=True)
 
 
-# Errors that retrying cannot fix: say so at once.
-_PERMANENT = ("password authentication", "does not exist", "no password supplied", "no pg_hba")
+class DatabaseUnreachableError(OperationError):
+    """The database did not answer within the wait: exit 1, worth retrying later."""
+
+
+# Errors that retrying cannot fix: configuration (exit 2), said at once. Anything else
+# (refused, timed out, unresolvable, starting up, too many clients) may pass: retried.
+_PERMANENT = (
+    "password authentication",
+    "does not exist",
+    "no password supplied",
+    "no pg_hba",
+    "invalid ",
+    "sslmode",
+    "does not support ssl",
+)
 
 
 def connect(settings: DatabaseSettings, *, wait_seconds: float = 30.0) -> Engine:
     """An engine whose database answered, after bounded retries with backoff.
 
-    Unreachable hosts are retried until `wait_seconds` have passed; a wrong password,
-    a missing role or database fail at once. Each failure is one sentence.
+    Two kinds of failure, with the exit codes the Kubernetes Jobs' podFailurePolicy
+    relies on (docs/kubernetes.md):
+
+    - configuration (a wrong password, a missing role or database, a bad connection
+      option): `ConfigError`, exit 2, at once; retrying the same settings cannot help,
+      so the Job fails without retrying;
+    - the database did not answer before `wait_seconds` (down, restarting, a failover,
+      DNS not ready): `DatabaseUnreachableError`, exit 1, which the Job retries under
+      its backoffLimit, since the next attempt may well find it up.
+
+    Each failure is one sentence, without the password.
     """
     engine = make_engine(settings)
     deadline = time.monotonic() + wait_seconds
@@ -94,12 +121,20 @@ def connect(settings: DatabaseSettings, *, wait_seconds: float = 30.0) -> Engine
             return engine
         except OperationalError as error:
             message = str(error.orig or error).lower()
-            if any(marker in message for marker in _PERMANENT) or time.monotonic() >= deadline:
+            permanent = any(marker in message for marker in _PERMANENT)
+            if permanent or time.monotonic() >= deadline:
                 engine.dispose()
                 reason = explain_connection_error(error, settings)
-                if not any(marker in message for marker in _PERMANENT):
-                    reason += f" (gave up after {wait_seconds:g}s of retries)"
-                raise ConfigError(reason) from None
+                if permanent:
+                    raise ConfigError(reason) from None
+                raise DatabaseUnreachableError(
+                    f"{reason} (gave up after {wait_seconds:g}s of retries)"
+                ) from None
+        except DBAPIError as error:
+            # Not an OperationalError: the driver refused the settings themselves
+            # (an unknown connection option in DATABASE_URL's query, ...).
+            engine.dispose()
+            raise ConfigError(explain_connection_error(error, settings)) from None
         time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
         delay = min(delay * 2, 5.0)
 
@@ -117,6 +152,10 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
             return function(*args, **kwargs)
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            if STATE.debug:
+                traceback.print_exc()
+            report_closed_output()
         except Exception as error:  # every error ends here, as one paragraph
             code, message = _classify(error)
             if STATE.debug:
@@ -125,6 +164,31 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(code) from None
 
     return wrapper
+
+
+def report_closed_output() -> NoReturn:
+    """End the command whose stdout was closed by its reader (``| head -1``): exit 1.
+
+    Not silent, since a bare exit 1 reads like a failed check (``status --check``), and
+    not 2, since nothing is wrong with the input: the command could not deliver its
+    whole result. One line on stderr says so (what was written before still stands, and
+    a migration that ran stays applied). Stdout is pointed at /dev/null first, so that
+    the interpreter's final flush of what is still buffered cannot fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (captured): nothing to silence
+        pass
+    try:
+        sys.stderr.write(
+            "gxschema: error: the output was closed before the whole result was written "
+            "(broken pipe)\n"
+        )
+        sys.stderr.flush()
+    except OSError:  # stderr closed too: the exit code is all that is left
+        pass
+    raise typer.Exit(1)
 
 
 def _classify(error: BaseException) -> tuple[int, str]:
@@ -140,6 +204,14 @@ def _classify(error: BaseException) -> tuple[int, str]:
         return 1, f"the database refused: {first}"
     if isinstance(error, SQLAlchemyError):
         return 1, f"database error: {error}"
+    if isinstance(error, psycopg.Error):  # raised by code that talks to psycopg directly
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return 1, f"the database refused: {first}"
+    if isinstance(error, AlembicCommandError | RevisionError):
+        # A revision target Alembic cannot resolve or reach: input, like an unknown one.
+        return 2, f"cannot migrate there: {error}"
+    if isinstance(error, UnicodeError):
+        return 1, f"text that is not valid {getattr(error, 'encoding', 'UTF-8')}: {error}"
     if isinstance(error, OSError):
         return 2, f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
     return 1, f"unexpected error ({type(error).__name__}): {error} (rerun with --debug for details)"

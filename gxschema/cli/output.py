@@ -10,6 +10,18 @@ from rich.console import Console
 from rich.table import Table
 
 
+class _Console(Console):
+    """A rich console that lets a closed stdout (``gxschema status | head -1``) surface.
+
+    Rich's default ends the process with a silent exit 1, which reads like a failed
+    check (``status --check``); raising `BrokenPipeError` instead lets the command line
+    report it as one line (`gxschema.cli.context.report_closed_output`).
+    """
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
 class Output:
     """Where a command's results go; `--json` switches every command to JSON."""
 
@@ -18,8 +30,8 @@ class Output:
     def __init__(self, *, as_json: bool = False) -> None:
         self.as_json = as_json
         self._result_printed = False
-        self.console = Console(highlight=False, soft_wrap=True)
-        self.errors = Console(stderr=True, highlight=False, soft_wrap=True)
+        self.console = _Console(highlight=False, soft_wrap=True)
+        self.errors = _Console(stderr=True, highlight=False, soft_wrap=True)
 
     @classmethod
     def current(cls) -> Output:
