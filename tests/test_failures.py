@@ -7,6 +7,7 @@ password shows, whatever the URL looks like.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+
+from gxschema import migrator
 
 from .cli import Ran, clean_env, gxschema
 from .conftest import Server
@@ -248,3 +251,54 @@ def test_undecodable_tool_output_is_one_clear_line(
         pg_server.drop_database(target)
     line = assert_one_clear_line(ran, 1)
     assert f"{tool} failed" in line and "caf" in line
+
+
+# --- deploy backs up only when a revision is pending -----------------------------------
+
+
+def _backups(engine_for, database: str) -> list[tuple[str, str, str]]:
+    with engine_for(database).connect() as connection:
+        rows = connection.execute(
+            text('SELECT kind, status, location FROM "BackupRecord" ORDER BY "startedAt"')
+        )
+        return [tuple(row) for row in rows]
+
+
+def test_deploy_backs_up_only_when_a_revision_is_pending(
+    pg_server: Server, empty_database: str, engine_for, tmp_path: Path
+) -> None:
+    env = clean_env(**pg_server.env(empty_database))
+    assert gxschema("migrate", "0004", env=env).code == 0  # BackupRecord exists, 0005+ pending
+    folder = tmp_path / "backups"
+    deploy = ("--json", "deploy", "--env", "mainnet", "--backup-first", "--backup-dir", str(folder))
+
+    first = gxschema(*deploy, env=env)
+    assert first.code == 0, first.output
+    summary = json.loads(first.stdout)["backup"]
+    assert summary["taken"] is True and "pending" in summary["reason"]
+    assert summary["recorded"] is True and summary["schema_revision"] == "0004"
+    [dump] = sorted(folder.glob("*.dump"))
+    assert summary["path"] == str(dump)
+
+    second = gxschema(*deploy, env=env)
+    assert second.code == 0, second.output
+    assert json.loads(second.stdout)["backup"] == {
+        "taken": False,
+        "reason": f"no revision pending (already at {migrator.scripts().get_current_head()})",
+    }
+    assert sorted(folder.glob("*.dump")) == [dump]
+    assert _backups(engine_for, empty_database) == [("pre-migration", "succeeded", str(dump))]
+
+    # --backup-always: the old behaviour, a dump on every run.
+    for _ in range(2):
+        ran = gxschema(*deploy, "--backup-always", env=env)
+        assert ran.code == 0, ran.output
+        assert json.loads(ran.stdout)["backup"]["reason"] == "--backup-always"
+    assert len(sorted(folder.glob("*.dump"))) == 3
+    assert len(_backups(engine_for, empty_database)) == 3
+
+    # Human output says it too.
+    plain = gxschema("deploy", "--env", "mainnet", "--backup-dir", str(folder), env=env)
+    assert plain.code == 0, plain.output
+    assert "backup:   none (no revision pending" in plain.stdout
+    assert len(sorted(folder.glob("*.dump"))) == 3

@@ -14,6 +14,7 @@ with the step named.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,6 +40,45 @@ from gxschema.settings import DatabaseSettings
 
 # Environments whose schema changes are backed up first unless told otherwise.
 BACKUP_FIRST_BY_DEFAULT = frozenset({"mainnet"})
+
+
+@dataclass(frozen=True)
+class BackupDecision:
+    """Whether deploy takes its pre-migration dump, and why (the summary says both)."""
+
+    take: bool
+    reason: str
+
+
+def decide_backup(
+    engine: Engine, *, env: str, requested: bool | None, always: bool
+) -> BackupDecision:
+    """Back up only when the migration will change something (or when told always).
+
+    A dump protects against a migration going wrong, so with no revision pending there
+    is nothing to protect: an Argo CD sync of an unchanged release must not cost a full
+    dump of a large database each time. This only reads the current revision; a
+    concurrent deploy of the same release can only move the database towards the same
+    head, so "nothing pending" stays true. `always` (``--backup-always``) keeps the
+    dump on every run.
+    """
+    if always:
+        return BackupDecision(True, "--backup-always")
+    if requested is False:
+        return BackupDecision(False, "--no-backup-first")
+    if requested is None and env not in BACKUP_FIRST_BY_DEFAULT:
+        return BackupDecision(False, f"not asked for (off by default for {env})")
+    with engine.connect() as connection:
+        current = migrator.current_revision(connection)
+    try:
+        pending = migrator.pending_revisions(current, "head")
+    except Exception:  # a revision this code does not know: the migration refuses it
+        return BackupDecision(
+            False, f"the database is at {current!r}, unknown to this version (nothing to apply)"
+        )
+    if not pending:
+        return BackupDecision(False, f"no revision pending (already at {current})")
+    return BackupDecision(True, f"{len(pending)} revision(s) pending: {', '.join(pending)}")
 
 
 def _backup_first(
@@ -67,10 +107,17 @@ def register(app: typer.Typer) -> None:
             bool | None,
             typer.Option(
                 "--backup-first/--no-backup-first",
-                help="Back up before migrating; a failed backup stops the deploy "
-                "(default: on for mainnet, off for testnet and devnet).",
+                help="Back up before migrating when a revision is pending; a failed backup "
+                "stops the deploy (default: on for mainnet, off for testnet and devnet).",
             ),
         ] = None,
+        backup_always: Annotated[
+            bool,
+            typer.Option(
+                "--backup-always",
+                help="Back up before migrating even when no revision is pending.",
+            ),
+        ] = False,
         backup_dir: Annotated[
             Path,
             typer.Option(
@@ -93,7 +140,6 @@ def register(app: typer.Typer) -> None:
                 f"unknown environment {env!r} (choose one of {', '.join(ENVIRONMENTS)})"
             )
         options = _options(lock_timeout, statement_timeout, lock_retries)
-        do_backup = env in BACKUP_FIRST_BY_DEFAULT if backup_first is None else backup_first
         output = Output.current()
         clock = time.monotonic()
         settings, source = settings_or_embedded()
@@ -102,9 +148,12 @@ def register(app: typer.Typer) -> None:
         engine = connect(settings, wait_seconds=wait_timeout)
         try:
             backed_up = None
-            if do_backup:
-                output.info(f"backing up {where} into {backup_dir} before migrating")
+            decision = decide_backup(engine, env=env, requested=backup_first, always=backup_always)
+            if decision.take:
+                output.info(f"backing up {where} into {backup_dir} ({decision.reason})")
                 backed_up = _backup_first(settings, backup_dir, engine, output.info)
+            else:
+                output.info(f"no backup: {decision.reason}")
             output.info("migrating to head")
             migration = run_migration("head", "upgrade", options, wait_timeout)
             output.info(f"seeding the {env} reference data")
@@ -121,7 +170,11 @@ def register(app: typer.Typer) -> None:
         summary: dict[str, Any] = {
             "env": env,
             "database": where,
-            "backup": backed_up.as_dict() if backed_up else None,
+            "backup": {
+                "taken": backed_up is not None,
+                "reason": decision.reason,
+                **(backed_up.as_dict() if backed_up else {}),
+            },
             "migration": migration.as_dict(),
             "seed": seed_data,
             "verify": {
@@ -136,7 +189,7 @@ def register(app: typer.Typer) -> None:
         updated = sum(int(d.get("updated", 0) or 0) for d in datasets)
         lines = [
             f"deploy {env} to {where}",
-            describe_backup(backed_up) if backed_up else "backup:   skipped",
+            describe_backup(backed_up) if backed_up else f"backup:   none ({decision.reason})",
             (
                 f"migrated: {migration.from_revision or 'base'} -> {migration.to_revision} "
                 f"({', '.join(migration.applied)})"
