@@ -13,6 +13,19 @@ of the child process, never on a command line (which every user of the host can
 read in ``ps``); error messages pass through `redact`. A dump is written under a
 hidden temporary name and renamed when complete, so a failed or killed backup never
 leaves a file that looks like a backup.
+
+Nothing outlives a killed run for long. pg_dump and pg_restore die with gxschema
+(`gxschema.children`: SIGKILL by the kernel when gxschema dies, and SIGTERM unwinds
+like Ctrl-C, removing the temporary file and marking the record failed). What
+a SIGKILL leaves is found by the next run (`take_backup`, `restore`, `verify`,
+and `reap_dead_backups` for `gxschema status`): while a backup runs, its process
+holds a session-level advisory lock keyed by its ``backupId``
+(`locking.run_lock_key`), taken before its record is written; a ``running`` record
+whose lock anyone can take belongs to a process that is gone, so it is marked
+failed at once and its temporary files are removed. Scratch databases (verify's,
+and the staging copy of ``restore --force``) are likewise held under a lock keyed
+by their name from before they are created until they are dropped or renamed; one
+whose lock nobody holds is dropped.
 """
 
 from __future__ import annotations
@@ -35,10 +48,10 @@ from typing import Any
 import sqlalchemy
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from gxschema import db, migrator
+from gxschema import children, db, locking, migrator
 from gxschema.errors import CheckFailedError, ConfigError, GxSchemaError, OperationError
 from gxschema.models.base import new_uuid
 from gxschema.settings import DatabaseSettings, redact
@@ -49,8 +62,12 @@ KINDS = ("scheduled", "manual", "pre-migration")
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 # Where Debian and Ubuntu install each major version of the client tools.
 PG_LIB_DIRS = (Path("/usr/lib/postgresql"),)
-# Leftovers of a killed backup older than this are removed; a live one is younger.
+# Temporary files no record accounts for (a database without BackupRecord, another
+# database's run) are removed once older than this; a live one is younger.
 STALE_AFTER = timedelta(days=1)
+DEAD_RUN_ERROR = "the run ended without finishing (its process is gone)"
+# Names `_scratch_name` makes: only these are ever dropped as a dead run's leftovers.
+_SCRATCH_NAME = r"^gx(verify|restore)_[0-9a-f]{16}$"
 
 _DUMP_NAME = re.compile(
     r"^(?P<database>.+)-(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<sequence>\d+))?"
@@ -293,6 +310,21 @@ def libpq_environment(settings: DatabaseSettings, database: str | None = None) -
     return env
 
 
+def _dead_client_check(env: dict[str, str], server_major: int) -> dict[str, str]:
+    """`env` with the server told to end the tool's session soon after the tool dies.
+
+    PostgreSQL notices a vanished client only when it next reads from or writes to
+    it, so a killed pg_dump waiting for a table lock would keep its place in that
+    lock's queue (blocking whoever queues behind it) until the lock is granted.
+    ``client_connection_check_interval`` (PostgreSQL 14+) has it check while waiting.
+    """
+    if server_major < 14:
+        return env
+    options = env.get("PGOPTIONS", "")
+    check = "-c client_connection_check_interval=2000"
+    return {**env, "PGOPTIONS": f"{options} {check}".strip()}
+
+
 def _run_tool(tool: PgTool, arguments: list[str], env: dict[str, str], secrets: list[str]) -> None:
     completed = subprocess.run(
         [tool.path, *arguments],
@@ -305,6 +337,7 @@ def _run_tool(tool: PgTool, arguments: list[str], env: dict[str, str], secrets: 
         errors="replace",
         check=False,
         stdin=subprocess.DEVNULL,
+        preexec_fn=children.die_with_parent_hook(),  # no pg_dump finishing for nobody
     )
     if completed.returncode != 0:
         raise OperationError(
@@ -424,12 +457,45 @@ def _reserve(directory: Path, prefix: str, when: datetime) -> tuple[Path, Path]:
         sequence += 1
 
 
-def _remove_stale_partials(directory: Path) -> None:
-    """Temporary files of backups killed long ago (a pod past its deadline)."""
+def _partials_of(final: Path) -> list[Path]:
+    """The temporary files of the dump `final` while its backup runs."""
+    return [
+        final.with_name(f".{final.name}.partial"),
+        final.with_name(f".{checksum_path(final).name}.partial"),
+    ]
+
+
+def _remove_stale_partials(directory: Path, engine: Engine | None = None) -> None:
+    """Temporary files of backups that are over: their record says so, or they are old.
+
+    A record that is no longer ``running`` (failed, or marked failed by
+    `reap_dead_backups`) means nobody will finish its files; files no record
+    accounts for are removed after `STALE_AFTER`.
+    """
+    partials = list(directory.glob(".*.partial"))
+    if not partials:
+        return
+    over: set[str] = set()
+    if engine is not None:
+        finals = [str(directory / path.name[1 : -len(".partial")]) for path in partials]
+        finals += [name.removesuffix(CHECKSUM_SUFFIX) for name in finals]
+        with engine.connect() as connection:
+            if _table_exists(connection, "BackupRecord"):
+                over = set(
+                    connection.execute(
+                        text(
+                            """SELECT location FROM "BackupRecord"
+                               WHERE location = ANY(:finals) AND status <> 'running'"""
+                        ),
+                        {"finals": finals},
+                    ).scalars()
+                )
     cutoff = time.time() - STALE_AFTER.total_seconds()
-    for path in directory.glob(".*.partial"):
+    for path in partials:
+        final = str(directory / path.name[1 : -len(".partial")])
+        finished = final in over or final.removesuffix(CHECKSUM_SUFFIX) in over
         try:
-            if path.stat().st_mtime < cutoff:
+            if finished or path.stat().st_mtime < cutoff:
                 path.unlink()
         except OSError:
             continue
@@ -637,16 +703,6 @@ def _record_start(
     started_at: datetime,
 ) -> None:
     with engine.begin() as connection:
-        # Rows left 'running' long ago belong to backups whose process was killed.
-        connection.execute(
-            text(
-                """UPDATE "BackupRecord" SET status = 'failed', "finishedAt" = CURRENT_TIMESTAMP,
-                   error = coalesce(error, 'the backup ended without finishing '
-                                           '(process killed or connection lost)')
-                   WHERE status = 'running' AND "startedAt" < :cutoff"""
-            ),
-            {"cutoff": started_at - STALE_AFTER},
-        )
         connection.execute(
             text(
                 """INSERT INTO "BackupRecord"
@@ -662,6 +718,124 @@ def _record_start(
                 "started": started_at,
             },
         )
+
+
+@contextmanager
+def _holding_run_lock(engine: Engine, backup_id: str) -> Iterator[None]:
+    """Hold the backup's advisory lock on a connection of its own for the block.
+
+    Taken before the record is written, so a ``running`` record whose lock is
+    free is always one whose process is gone (see `reap_dead_backups`).
+    """
+    key = locking.run_lock_key("backup", backup_id)
+    with engine.connect() as holder:
+        if not locking.try_lock(holder, key):  # a fresh uuid: only a collision
+            raise OperationError(f"the lock of backup {backup_id} is taken; try again")
+        holder.commit()
+        try:
+            yield
+        finally:
+            if not holder.closed and not holder.invalidated:
+                with contextlib.suppress(Exception):  # closing the connection frees it anyway
+                    locking.unlock(holder, key)
+                    holder.commit()
+
+
+def reap_dead_backups(connection: Connection, *, remove_files: bool = True) -> list[str]:
+    """Mark failed the ``running`` backups whose process is gone; their ids.
+
+    A running backup holds its advisory lock (`_holding_run_lock`) on the database
+    it dumps, which `connection` must be connected to: if this session can take
+    the lock, nobody holds it, the process died (SIGKILL, OOM, a lost pod) and the
+    record gets ``status = 'failed'`` and `DEAD_RUN_ERROR` now, not after a day.
+    With `remove_files`, its temporary files are removed too, where this process
+    can see them (another pod's volume it cannot). Commits.
+    """
+    if not _table_exists(connection, "BackupRecord"):
+        return []
+    running = connection.execute(
+        text("""SELECT "backupId", location FROM "BackupRecord" WHERE status = 'running'""")
+    ).all()
+    connection.commit()
+    reaped = []
+    for backup_id, location in running:
+        key = locking.run_lock_key("backup", backup_id)
+        if not locking.try_lock(connection, key):
+            connection.commit()
+            continue  # its process is alive and holds it
+        try:
+            updated = connection.execute(
+                text(
+                    """UPDATE "BackupRecord" SET status = 'failed', "finishedAt" = :now,
+                       error = coalesce(error, :error)
+                       WHERE "backupId" = :backup_id AND status = 'running'"""
+                ),
+                {"now": datetime.now(UTC), "error": DEAD_RUN_ERROR, "backup_id": backup_id},
+            )
+            connection.commit()
+        except DBAPIError:  # a role that may not write the record: the next backup will
+            connection.rollback()
+            break
+        finally:
+            locking.unlock(connection, key)
+            connection.commit()
+        if updated.rowcount:
+            reaped.append(backup_id)
+            if remove_files and location:
+                for path in _partials_of(Path(location)):
+                    with contextlib.suppress(OSError):
+                        path.unlink(missing_ok=True)
+    return reaped
+
+
+def reap_scratch_databases(connection: Connection) -> list[str]:
+    """Drop the scratch databases of runs that are gone; their names.
+
+    Only names `_scratch_name` makes, and only those whose lock (`_guarding`)
+    nobody holds on the server; one this role may not drop is left alone.
+    `connection` must be in autocommit (DROP DATABASE runs outside transactions).
+    """
+    names = connection.execute(
+        text("SELECT datname FROM pg_database WHERE datname ~ :pattern ORDER BY 1"),
+        {"pattern": _SCRATCH_NAME},
+    ).scalars()
+    dropped = []
+    for name in list(names):
+        if locking.lock_holder(connection, locking.run_lock_key("scratch", name)) is not None:
+            continue
+        try:
+            connection.execute(
+                text(f"DROP DATABASE IF EXISTS {quote_identifier(name)} WITH (FORCE)")
+            )
+        except DBAPIError:  # another role's: not ours to drop
+            continue
+        dropped.append(name)
+    return dropped
+
+
+def _reap_scratch_quietly(engine: Engine, say: Progress) -> None:
+    try:
+        with engine.connect() as connection:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            for name in reap_scratch_databases(connection):
+                say(f"dropped {name}, the scratch database of a run that ended without finishing")
+    except Exception:  # tidying up must not fail the operation asked for
+        say("could not look for scratch databases of runs that ended without finishing")
+
+
+@contextmanager
+def _guarding(server: _Server, scratch: str) -> Iterator[None]:
+    """Hold the scratch database's lock for the block: create it and drop it inside."""
+    key = locking.run_lock_key("scratch", scratch)
+    with server.engine.connect() as holder:
+        if not locking.try_lock(holder, key):
+            raise OperationError(f"the scratch database name {scratch} is in use; try again")
+        try:
+            yield
+        finally:
+            if not holder.closed and not holder.invalidated:
+                with contextlib.suppress(Exception):
+                    locking.unlock(holder, key)
 
 
 def _record_finish(
@@ -727,6 +901,7 @@ def _one_line(error: BaseException) -> str:
     return lines[0] if lines else type(error).__name__
 
 
+@children.unwinds_on_sigterm
 def take_backup(
     settings: DatabaseSettings,
     directory: Path,
@@ -754,19 +929,24 @@ def take_backup(
     database = database_name(settings)
     own_engine = engine is None
     engine = engine or db.create_engine(settings, poolclass=NullPool)
+    run_lock = contextlib.ExitStack()
     try:
         with engine.connect() as connection:
             major = _server_major(connection)
             revision = migrator.current_revision(connection)
             recordable = _table_exists(connection, "BackupRecord")
-        env = libpq_environment(settings)
+            for dead in reap_dead_backups(connection) if recordable else []:
+                say(f"marked backup {dead} failed: {DEAD_RUN_ERROR}")
+        env = _dead_client_check(libpq_environment(settings), major)
         tool = find_tool("pg_dump", major, env)
-        _remove_stale_partials(directory)
+        _remove_stale_partials(directory, engine if recordable else None)
+        _reap_scratch_quietly(engine, say)
         started_at = datetime.now(UTC)
         final, partial = _reserve(directory, file_prefix(database), started_at)
         backup_id = new_uuid() if recordable else None
         try:
             if backup_id is not None:
+                run_lock.enter_context(_holding_run_lock(engine, backup_id))
                 _record_start(
                     engine,
                     backup_id=backup_id,
@@ -821,6 +1001,7 @@ def take_backup(
             say(f"pruned {path.name}")
         return result
     finally:
+        run_lock.close()
         if own_engine:
             engine.dispose()
 
@@ -908,6 +1089,7 @@ def _find_pg_restore(settings: DatabaseSettings, server_major: int) -> PgTool:
         return max(candidates, key=lambda tool: tool.major)
 
 
+@children.unwinds_on_sigterm
 def restore(
     settings: DatabaseSettings,
     dump: Path,
@@ -936,6 +1118,7 @@ def restore(
     clock = time.monotonic()
     server = _Server(settings, avoid=target_database)
     try:
+        _reap_scratch_quietly(server.engine, say)
         tool = _find_pg_restore(settings, server.major())
         created = replaced = False
         if not server.exists(target_database):
@@ -961,14 +1144,15 @@ def restore(
                 _pg_restore(tool, settings, dump, target_database, secrets, privileges=privileges)
             else:
                 staging = _scratch_name("restore")
-                say(f"restoring {dump.name} into {staging} with {tool.describe()}")
-                server.create(staging)
-                _restore_or_drop(
-                    server, tool, settings, dump, staging, secrets, privileges=privileges
-                )
-                say(f"replacing database {target_database} with the restored copy")
-                server.drop(target_database)
-                server.rename(staging, target_database)
+                with _guarding(server, staging):  # until renamed: no next run drops it
+                    say(f"restoring {dump.name} into {staging} with {tool.describe()}")
+                    server.create(staging)
+                    _restore_or_drop(
+                        server, tool, settings, dump, staging, secrets, privileges=privileges
+                    )
+                    say(f"replacing database {target_database} with the restored copy")
+                    server.drop(target_database)
+                    server.rename(staging, target_database)
                 replaced = True
     finally:
         server.dispose()
@@ -1010,6 +1194,7 @@ def _drop_quietly(server: _Server, database: str) -> None:
 # --------------------------------------------------------------------------- verify
 
 
+@children.unwinds_on_sigterm
 def verify(
     settings: DatabaseSettings,
     dump: Path,
@@ -1037,12 +1222,17 @@ def verify(
             compared_with = "live"
         else:
             expected, compared_with = dict(expected_counts), "snapshot"
+        guard = _Server(settings, avoid=scratch)
         try:
-            restored = _restore_and_count(settings, dump, scratch, say)
-        except BaseException:
-            _drop_scratch(settings, scratch, quietly=True)
-            raise
-        _drop_scratch(settings, scratch, quietly=False)
+            with _guarding(guard, scratch):  # from before its creation until it is dropped
+                try:
+                    restored = _restore_and_count(settings, dump, scratch, say)
+                except BaseException:
+                    _drop_scratch(settings, scratch, quietly=True)
+                    raise
+                _drop_scratch(settings, scratch, quietly=False)
+        finally:
+            guard.dispose()
         say(f"dropped the scratch database {scratch}")
         mismatches = []
         for table in sorted(set(expected) | set(restored)):

@@ -9,6 +9,7 @@ long transaction give up quickly instead of blocking every query queued behind i
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Iterator
@@ -18,6 +19,21 @@ from sqlalchemy import Connection, text
 
 # "gxschema" folded into a signed 64-bit key; any fixed number works, this one is ours.
 MIGRATION_LOCK_KEY = 0x6778_7363_6865_6D61 & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def run_lock_key(kind: str, run_id: str) -> int:
+    """The advisory lock key a running operation holds for as long as its process lives.
+
+    A backup holds ``run_lock_key("backup", backupId)`` in the database it dumps, a
+    scratch database's creator ``run_lock_key("scratch", name)`` on the server: a
+    lock that nobody holds means its owner is gone, since PostgreSQL releases a
+    session's locks when its connection ends (a killed process included). The
+    first 63 bits of a SHA-256, so keys of different runs do not collide and stay
+    clear of `MIGRATION_LOCK_KEY`.
+    """
+    digest = hashlib.sha256(f"gxschema:{kind}:{run_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
+
 
 DEFAULT_LOCK_TIMEOUT = "5s"
 DEFAULT_STATEMENT_TIMEOUT = "15min"

@@ -17,11 +17,16 @@ growing, and only one piece at a time passes through the parent.
 Workers are started with ``spawn`` (a fresh interpreter: no threads or connections of
 the parent are inherited) and get the options and the Faker pools, not the plan
 (its generators are closures): each builds the plan itself. They ignore SIGINT, so
-Ctrl-C reaches only the parent, which stops them.
+Ctrl-C reaches only the parent, which stops them. They never outlive the parent:
+each asks the kernel for SIGKILL when the parent dies (`children.die_with_parent`,
+so a SIGKILLed ``gxschema fake`` leaves no workers making rows for nobody), and
+while workers run, SIGTERM to the parent unwinds like Ctrl-C (`children.stop_on_sigterm`):
+the workers are stopped and the spool folder removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -30,6 +35,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from gxschema import children
 from gxschema.errors import ConfigError
 from gxschema.fake.copytext import encode_rows
 from gxschema.fake.core import FakeOptions, TableSpec
@@ -63,7 +69,8 @@ def default_workers() -> int:
 _failed: list[BaseException] = []
 
 
-def _start_worker(options: FakeOptions, pools: Pools) -> None:
+def _start_worker(options: FakeOptions, pools: Pools, parent: int) -> None:
+    children.die_with_parent(parent)  # first: the parent may already be gone
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         from gxschema.fake.plan import build_plan
@@ -119,6 +126,7 @@ class Pieces:
         self._pool: ProcessPoolExecutor | None = None
         self._spool: tempfile.TemporaryDirectory[str] | None = None
         self._submitted = 0
+        self._sigterm = contextlib.ExitStack()
         if workers <= 0:
             return
         if options is None or pools is None:
@@ -131,11 +139,12 @@ class Pieces:
                 f"be made ({error.strerror or error}): set TMPDIR to a writable folder, or run "
                 "with --workers 0. Nothing was written"
             ) from None
+        self._sigterm.enter_context(children.stop_on_sigterm())
         self._pool = ProcessPoolExecutor(
             workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(options, pools),
+            initargs=(options, pools, os.getpid()),
         )
         for _ in range(max(4 * workers, ahead_rows // max(1, rows_per_piece))):
             if not self._submit():
@@ -175,6 +184,7 @@ class Pieces:
         if self._spool is not None:
             self._spool.cleanup()
             self._spool = None
+        self._sigterm.close()
 
     def __enter__(self) -> Pieces:
         return self
