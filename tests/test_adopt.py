@@ -94,7 +94,7 @@ def test_adopt_then_migrate_keeps_every_row_of_all_37_tables(
     assert _content_hashes(engine, before) == before  # every pre-existing row identical
     assert [tuple(r) for r in runs] == [
         ("adopt", "0001", "succeeded", "adopt-job"),
-        ("upgrade", "0005", "succeeded", "adopt-job"),
+        ("upgrade", "0006", "succeeded", "adopt-job"),
     ]
 
 
@@ -108,7 +108,7 @@ def test_adopt_recognises_a_v2_1_prisma_database(pg_server, empty_database, engi
     assert adopted.code == 0, adopted.output
     assert json.loads(adopted.stdout)["revision"] == "0002"
     assert gxschema("migrate", env=env).code == 0
-    assert _revision(engine) == "0005"
+    assert _revision(engine) == "0006"
 
 
 def test_adopt_refuses_a_drifted_database_and_names_the_difference(
@@ -153,12 +153,12 @@ def test_four_concurrent_migrations_all_succeed_with_one_history(
     outputs = [process.communicate(timeout=300) for process in processes]
     assert [p.returncode for p in processes] == [0, 0, 0, 0], outputs
     results = [json.loads(stdout) for stdout, _ in outputs]
-    assert sorted(len(r["applied"]) for r in results) == [0, 0, 0, 5]
+    assert sorted(len(r["applied"]) for r in results) == [0, 0, 0, 6]
     engine = engine_for(empty_database)
     with engine.connect() as connection:
         runs = connection.execute(text('SELECT count(*) FROM "SchemaMigrationRun"')).scalar()
         assert catalog.diff(SPEC, catalog.from_database(connection)) == []
-    assert runs == 1 and _revision(engine) == "0005"
+    assert runs == 1 and _revision(engine) == "0006"
 
 
 def test_sigkill_mid_revision_leaves_the_last_completed_revision(

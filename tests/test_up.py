@@ -46,8 +46,8 @@ def test_up_from_a_fresh_clone_then_again_changes_nothing(project: Path) -> None
     assert first.code == 0, first.output
     summary = json.loads(first.stdout)
     assert summary["database"] == "embedded"
-    assert summary["revision"] == "0005"
-    assert summary["migrated"] == ["0001", "0002", "0003", "0004", "0005"]
+    assert summary["revision"] == "0006"
+    assert summary["migrated"] == ["0001", "0002", "0003", "0004", "0005", "0006"]
     assert summary["tables"] == 46
     assert summary["seed"]["changed"] is True
     assert (project / ".gxschema" / "pgdata" / "PG_VERSION").exists()
@@ -86,7 +86,7 @@ def test_other_commands_find_the_embedded_database(project: Path) -> None:
     gxschema("up", env=clean_env(), cwd=project)
     status = gxschema("--json", "status", env=clean_env(), cwd=project)
     assert status.code == 0, status.output
-    assert json.loads(status.stdout)["current_revision"] == "0005"
+    assert json.loads(status.stdout)["current_revision"] == "0006"
     assert gxschema("verify", env=clean_env(), cwd=project).code == 0
 
 
