@@ -1,4 +1,5 @@
-"""Where a database stands: revision, pending revisions, recent runs, seeds and backups."""
+"""Where a database stands: its recorded environment, revision, pending revisions, recent
+runs, seeds and backups."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from gxschema import migrator
+from gxschema import environment, migrator
 
 
 def _rows(connection: Connection, table: str, sql: str) -> list[dict[str, Any]]:
@@ -27,7 +28,10 @@ def collect(connection: Connection, *, limit: int = 5) -> dict[str, Any]:
     except Exception:  # a revision this code does not know
         known, pending = False, []
     untracked = migrator.owned_tables_present(connection) if current is None else []
+    standing = environment.standing(connection)
     return {
+        "environment": standing.recorded,
+        "environment_status": standing.describe(),
         "current_revision": current,
         "head_revision": head,
         "known_revision": known,

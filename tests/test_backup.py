@@ -610,6 +610,8 @@ def test_deploy_backs_up_migrates_seeds_and_verifies(
             "dry_run": False,
             "overwrite": False,
             "quiet": True,
+            "reassign": False,
+            "command": "deploy",
         }
     ]
     assert _table_count(engine_for(empty_database)) > 40

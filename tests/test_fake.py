@@ -279,8 +279,8 @@ def test_same_seed_same_data_different_seed_different_data(
 @pytest.mark.parametrize(
     ("seeded_env", "marker", "refused"),
     [
-        ("mainnet", None, True),  # seeded for mainnet: no demo dataset recorded
-        ("devnet", "mainnet", True),  # an operator's explicit mark wins
+        ("mainnet", None, True),  # seeded for mainnet, no environment recorded
+        ("devnet", "mainnet", True),  # the recorded environment wins
         ("mainnet", "testnet", False),  # ... both ways: a testnet seeded like mainnet
     ],
 )
@@ -300,8 +300,15 @@ def test_mainnet_is_refused_even_with_force(
                 {"value": marker},
             )
     before = _hashes(engine)
+    # --allow-testnet opens a recorded testnet (tests/test_environment.py: not without it)
+    # and never mainnet
     ran = gxschema(
-        "fake", "--users", "10", "--force", env=clean_env(**pg_server.env(head_database))
+        "fake",
+        "--users",
+        "10",
+        "--force",
+        "--allow-testnet",
+        env=clean_env(**pg_server.env(head_database)),
     )
     if refused:
         assert ran.code == 2, ran.output

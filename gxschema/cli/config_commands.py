@@ -22,8 +22,10 @@ from sqlalchemy.orm import Session
 
 from gxschema.cli.context import connect, handle_errors, settings_or_embedded
 from gxschema.cli.output import Output
+from gxschema.errors import ConfigError
 from gxschema.platform import config
 from gxschema.platform.config import SECRET_MASK
+from gxschema.privileges import ENVIRONMENT_KEY
 
 Tenant = Annotated[str, typer.Option("--tenant", help="The tenant whose configuration to use.")]
 
@@ -128,6 +130,13 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Set KEY to VALUE, parsed and checked as the key's valueType, and commit."""
+        if key == ENVIRONMENT_KEY:
+            # the record that keeps demo and fake data out of production changes only
+            # through the commands that check what the database holds
+            raise ConfigError(
+                f'"{key}" is the environment the database records; change it with '
+                "`gxschema seed --env ENV --reassign-environment` (or deploy), not config set"
+            )
         text = sys.stdin.read().rstrip("\n") if value == "-" else value
         with _session() as session:
             row = config.row(session, key, tenant_id=tenant)

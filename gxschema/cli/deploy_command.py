@@ -1,10 +1,12 @@
 """`gxschema deploy`: everything the in-cluster migration Job does, in order.
 
-1. wait for the database (bounded backoff);
+1. wait for the database (bounded backoff), and refuse an ``--env`` other than the
+   environment the database records (`gxschema.environment`) unless
+   ``--reassign-environment``, before anything is written;
 2. back up first, if asked (on by default for mainnet): a failed backup stops here,
    before anything changed;
 3. migrate to head (advisory lock, lock timeout with retries, recorded run);
-4. seed the reference data of the environment;
+4. seed the reference data of the environment, and record the environment;
 5. verify that the live schema is exactly the models' (drift fails the Job).
 
 One summary at the end (JSON with ``--json``); each step's failure exits non-zero
@@ -22,7 +24,7 @@ import typer
 from sqlalchemy import Engine
 
 from gxschema import backup as backups
-from gxschema import catalog, migrator
+from gxschema import catalog, environment, migrator
 from gxschema.cli.backup_commands import DEFAULT_BACKUP_DIR, describe_backup
 from gxschema.cli.context import connect, handle_errors, settings_or_embedded
 from gxschema.cli.output import Output
@@ -133,6 +135,14 @@ def register(app: typer.Typer) -> None:
         lock_timeout: LockTimeout = "5s",
         lock_retries: LockRetries = 10,
         statement_timeout: StatementTimeout = "15min",
+        reassign_environment: Annotated[
+            bool,
+            typer.Option(
+                "--reassign-environment",
+                help="Deploy --env even though the database records another environment "
+                "(the record is changed).",
+            ),
+        ] = False,
     ) -> None:
         """Wait for the database, back up (optionally), migrate to head, seed, verify."""
         if env not in ENVIRONMENTS:
@@ -147,6 +157,10 @@ def register(app: typer.Typer) -> None:
         output.info(f"deploy {env}: waiting up to {wait_timeout:g}s for {where}")
         engine = connect(settings, wait_seconds=wait_timeout)
         try:
+            # the database's recorded environment decides first: a mismatch is refused
+            # before the backup and the migration (the seed records --env)
+            with engine.connect() as connection:
+                environment.check_target(connection, env, reassign=reassign_environment)
             backed_up = None
             decision = decide_backup(engine, env=env, requested=backup_first, always=backup_always)
             if decision.take:
@@ -158,7 +172,14 @@ def register(app: typer.Typer) -> None:
             migration = run_migration("head", "upgrade", options, wait_timeout)
             output.info(f"seeding the {env} reference data")
             seeded = run_seed(
-                env=env, seeds_dir=None, only=None, dry_run=False, overwrite=False, quiet=True
+                env=env,
+                seeds_dir=None,
+                only=None,
+                dry_run=False,
+                overwrite=False,
+                quiet=True,
+                reassign=reassign_environment,
+                command="deploy",
             )
             output.info("verifying the schema against the models")
             with engine.connect() as connection:

@@ -1,8 +1,10 @@
 """`gxschema fake`: fill a development database with realistic, reproducible data, fast.
 
-It refuses (exit 2, nothing written) a database that looks like mainnet, whatever the
-options, and one whose filled tables already hold rows other than the devnet demo
-rows, unless ``--force`` (which empties those tables first). Everything happens in
+It refuses (exit 2, nothing written) a database recorded as mainnet whatever the
+options, one recorded as testnet unless ``--allow-testnet``, one with reference data
+but no recorded environment (treated as production), and one whose filled tables
+already hold rows other than the devnet demo rows, unless ``--force`` (which empties
+those tables first, never the environment record). Everything happens in
 one transaction: a failure or Ctrl-C leaves the database as it was.
 See `gxschema.fake` and `gxschema.fake.guard` for the rules.
 """
@@ -49,6 +51,13 @@ def register(app: typer.Typer) -> None:
                 "--force",
                 help="Empty the tables fake fills first when they hold rows "
                 "(never allowed on mainnet).",
+            ),
+        ] = False,
+        allow_testnet: Annotated[
+            bool,
+            typer.Option(
+                "--allow-testnet",
+                help="Allow a database recorded as testnet (load tests); mainnet never.",
             ),
         ] = False,
         indexes: Annotated[
@@ -109,6 +118,7 @@ def register(app: typer.Typer) -> None:
                     engine,
                     options,
                     force=force,
+                    allow_testnet=allow_testnet,
                     analyze=analyze,
                     reporter=reporter,
                     specs=specs,

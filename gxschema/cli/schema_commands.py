@@ -130,6 +130,7 @@ def register(app: typer.Typer) -> None:
         output.result(
             report,
             f"database: {report['database']}\n"
+            f"environment: {report['environment_status']}\n"
             f"revision: {report['current_revision'] or 'none (empty)'}"
             f"   head: {report['head_revision']}\n"
             f"pending:  {', '.join(pending) if pending else 'none'}",

@@ -7,13 +7,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from sqlalchemy import text
 
 from gxschema.cli.context import connect, handle_errors, settings_or_embedded
 from gxschema.cli.output import Output
 from gxschema.errors import ConfigError
 
 if TYPE_CHECKING:
-    from gxschema.seeding import SeedReport
+    from gxschema.environment import Recording
+    from gxschema.seeding import Dataset, SeedReport
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,49 +33,103 @@ def default_seeds_dir() -> Path:
 
 def run_seed(
     *,
-    env: str,
+    env: str | None,
     seeds_dir: str | None,
     only: list[str] | None,
     dry_run: bool,
     overwrite: bool,
     quiet: bool = False,
+    reassign: bool = False,
+    command: str = "seed",
 ) -> SeedReport:
-    from gxschema import seeding
-    from gxschema.migrator import runner_name
+    """Seed for `env` (None: the environment the database records) and record `env`.
 
-    if env not in seeding.ENVIRONMENTS:
+    In one transaction, under the seed lock: refuse an environment other than the
+    recorded one (unless `reassign`) and demo data for a database treated as
+    production (`gxschema.environment`), apply the datasets, record the environment.
+    A refusal or a failed seed writes nothing, the record included. `command` (seed,
+    deploy, up) is named in the record's description.
+    """
+    from gxschema import environment, seeding
+    from gxschema.migrator import runner_name
+    from gxschema.seeding.apply import SEED_LOCK_KEY
+
+    if env is not None and env not in seeding.ENVIRONMENTS:
         choices = ", ".join(seeding.ENVIRONMENTS)
         raise ConfigError(f"unknown environment {env!r} (choose one of {choices})")
     folder = Path(seeds_dir) if seeds_dir else default_seeds_dir()
     if not folder.is_dir():
         raise ConfigError(f"the seeds directory {folder} does not exist")
-    try:
-        datasets = seeding.load(folder, env, only)
-    except seeding.SeedValidationError as error:
-        raise ConfigError(str(error)) from None
+    # with --env the files are checked before connecting; without, once the record is read
+    datasets = None if env is None else _load(folder, env, only)
     settings, _source = settings_or_embedded()
     engine = connect(settings, wait_seconds=30.0)
     try:
         with engine.begin() as connection:
+            # the seed lock first, so that no other seeder records an environment between
+            # this check and this record
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEED_LOCK_KEY})
+            chosen = environment.seed_environment(connection, env)
+            environment.check_target(connection, chosen, reassign=reassign)
+            if datasets is None:
+                datasets = _load(folder, chosen, only)
             report = seeding.apply(
                 connection,
                 datasets,
-                env=env,
+                env=chosen,
                 dry_run=dry_run,
                 overwrite=overwrite,
                 applied_by=runner_name(),
             )
+            recording = None
+            if not dry_run:
+                recording = environment.record(
+                    connection,
+                    chosen,
+                    reassign=reassign,
+                    by=f"`gxschema {command} --env {chosen}` on {runner_name()}",
+                )
     finally:
         engine.dispose()
+    if recording is not None and recording.changed:
+        Output.current().info(recording.describe())
     if not quiet:
-        _print(report, env=env, dry_run=dry_run)
+        _print(report, env=chosen, dry_run=dry_run, recording=recording)
     return report
 
 
-def _print(report: SeedReport, *, env: str, dry_run: bool) -> None:
+def _load(folder: Path, env: str, only: list[str] | None) -> list[Dataset]:
+    """The validated datasets of `env`; any problem is bad input (exit 2)."""
+    from gxschema import seeding
+    from gxschema.privileges import ENVIRONMENT_KEY
+
+    try:
+        datasets = seeding.load(folder, env, only)
+    except seeding.SeedValidationError as error:
+        raise ConfigError(str(error)) from None
+    # seed files never hold the environment record: only `environment.record` writes it
+    for dataset in datasets:
+        for rows in dataset.tables:
+            if rows.table == "SystemConfig" and any(
+                row.get("configKey") == ENVIRONMENT_KEY for row in rows.rows
+            ):
+                raise ConfigError(
+                    f"{dataset.source}: the key {ENVIRONMENT_KEY!r} is the database's "
+                    "environment record, which seed files may not set (give --env instead)"
+                )
+    return datasets
+
+
+def _print(report: SeedReport, *, env: str, dry_run: bool, recording: Recording | None) -> None:
     output = Output.current()
     data: dict[str, Any] = report.to_dict()
-    data.update({"env": env, "dry_run": dry_run})
+    data.update(
+        {
+            "env": env,
+            "dry_run": dry_run,
+            "environment": recording.as_dict() if recording else None,
+        }
+    )
     datasets = data.get("datasets", [])
     output.table(
         f"Seed datasets ({env}{', dry run: nothing written' if dry_run else ''})",
@@ -115,7 +171,14 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def seed(
-        env: Annotated[str, typer.Option(help="devnet, testnet or mainnet.")] = "devnet",
+        env: Annotated[
+            str | None,
+            typer.Option(
+                help="devnet, testnet or mainnet, recorded in the database "
+                "(default: the environment it records).",
+                show_default=False,
+            ),
+        ] = None,
         only: Annotated[
             list[str] | None, typer.Option(help="Apply only this dataset (repeatable).")
         ] = None,
@@ -127,6 +190,25 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option("--overwrite", help="Reset values an operator changed to the file's."),
         ] = False,
+        reassign_environment: Annotated[
+            bool,
+            typer.Option(
+                "--reassign-environment",
+                help="Record --env even though the database records another environment.",
+            ),
+        ] = False,
     ) -> None:
-        """Validate the seed files, then apply them in one transaction (idempotent)."""
-        run_seed(env=env, seeds_dir=seeds_dir, only=only, dry_run=dry_run, overwrite=overwrite)
+        """Validate the seed files, then apply them in one transaction (idempotent).
+
+        The environment is recorded in the database; without --env the recorded one is
+        used. Another environment, or devnet's demo data on a database treated as
+        production, is refused unless --reassign-environment.
+        """
+        run_seed(
+            env=env,
+            seeds_dir=seeds_dir,
+            only=only,
+            dry_run=dry_run,
+            overwrite=overwrite,
+            reassign=reassign_environment,
+        )

@@ -1,24 +1,24 @@
 """Where fake data must never go, and what it must not be mixed with.
 
-**Mainnet.** Nothing in the schema records which environment a database serves:
-``gxschema seed --env mainnet`` writes the same ``SeedDataset`` records (countries,
-system_config, feature_flags) as ``--env testnet``; only devnet adds ``demo``. So a
-database is taken for mainnet, and refused whatever the options, when any of these
-holds:
+**Environment.** The database records the environment it serves (`gxschema.environment`,
+written by ``gxschema deploy --env`` and ``gxschema seed --env``), and that record
+decides, whatever the options (``--force`` included):
 
-1. ``SystemConfig`` has a key ``environment`` or ``network`` whose value is
-   ``"mainnet"`` (an operator's explicit mark);
-2. the database's name contains ``mainnet``;
-3. reference data was seeded but never the devnet ``demo`` dataset (seeded for
-   mainnet or testnet, which cannot be told apart), unless rule 1's key names
-   another environment (``testnet``, ``devnet``, ``local``...).
+- recorded mainnet: refused;
+- recorded testnet: refused unless ``allow_testnet`` (``--allow-testnet``);
+- recorded devnet: allowed;
+- no record: allowed on a new database or one seeded with the devnet ``demo``
+  dataset; refused on one holding reference data without it, which was seeded for
+  mainnet or testnet (they look the same) and is treated as production until its
+  environment is recorded.
 
-A database with no seed records at all is a developer's; fake needs its countries,
-so it asks for ``gxschema seed`` first.
+As an extra belt, a database whose name contains ``mainnet`` is refused too.
+Fake needs the seeded countries, so a new database is asked for ``gxschema seed``.
 
 **Existing rows.** Fake refuses a database whose filled tables already hold rows,
 except the devnet demo rows (recognised by their ids; fake's own values never collide
 with them), unless forced; forced, it empties those tables first, in its transaction.
+``SystemConfig`` (and with it the environment record) is never among them.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, bindparam, text
 
+from gxschema import environment
 from gxschema.fake.plan import FILLED_TABLES
 from gxschema.fake.pools import COUNTRIES
 from gxschema.models import metadata
 
-ENVIRONMENT_KEYS = ("environment", "network")
-DEMO_DATASET = "demo"
+DEMO_DATASET = environment.DEMO_DATASET
 SHOWN = 1000
 """Existing rows are counted up to this many per table (enough to say "1000+")."""
 
@@ -46,26 +46,14 @@ class Target:
     """What fake needs to know about a database before writing to it."""
 
     database: str
-    environment: str | None
+    standing: environment.Standing
     seeded: list[str]
     missing_countries: list[str]
     existing: dict[str, int] = field(default_factory=dict)
 
-    def mainnet_reason(self) -> str | None:
-        """Why the database is taken for mainnet, or None."""
-        if self.environment == "mainnet":
-            return "its SystemConfig marks it as mainnet (environment = 'mainnet')"
-        if "mainnet" in self.database.lower():
-            return f"its name, {self.database!r}, says mainnet"
-        if self.environment is None and self.seeded and DEMO_DATASET not in self.seeded:
-            return (
-                "its reference data was seeded without the devnet demo dataset, as "
-                "`gxschema seed --env mainnet` (or testnet, which looks the same) seeds it. "
-                'If it is not mainnet, say so: INSERT INTO "SystemConfig" ("configKey", '
-                '"configValue", "valueType", "updatedAt") VALUES (\'environment\', '
-                "'\"testnet\"', 'string', now())"
-            )
-        return None
+    def refusal(self, *, allow_testnet: bool = False) -> str | None:
+        """Why its environment forbids fake data (a clause after "because"), or None."""
+        return environment.fake_refusal(self.standing, self.database, allow_testnet=allow_testnet)
 
     def describe_existing(self, shown: int = 5) -> str:
         items = [
@@ -95,15 +83,8 @@ def packaged_demo_keys() -> Mapping[str, frozenset[str]]:
 
 
 def inspect(connection: Connection, demo_keys: DemoKeys | None = packaged_demo_keys) -> Target:
-    """Read the environment marks, the seed records, the countries and existing rows."""
+    """Read the environment record, the seed records, the countries and existing rows."""
     database = str(connection.execute(text("SELECT current_database()")).scalar_one())
-    environment = connection.execute(
-        text(
-            """SELECT lower("configValue" #>> '{}') FROM "SystemConfig"
-               WHERE lower("configKey") IN ('environment', 'network')
-               ORDER BY ("configValue" #>> '{}') = 'mainnet' DESC LIMIT 1"""
-        )
-    ).scalar_one_or_none()
     seeded = sorted(
         str(name)
         for name in connection.execute(text('SELECT DISTINCT name FROM "SeedDataset"'))
@@ -121,7 +102,7 @@ def inspect(connection: Connection, demo_keys: DemoKeys | None = packaged_demo_k
     )
     target = Target(
         database=database,
-        environment=None if environment is None else str(environment),
+        standing=environment.standing(connection),
         seeded=seeded,
         missing_countries=[code for code in codes if code not in present],
     )
@@ -155,6 +136,9 @@ def _existing(connection: Connection, allowed: Mapping[str, frozenset[str]]) -> 
 
 
 def empty_filled_tables(connection: Connection) -> None:
-    """TRUNCATE every table fake fills, in the caller's transaction (rolled back with it)."""
+    """TRUNCATE every table fake fills, in the caller's transaction (rolled back with it).
+
+    Never the reference data nor ``SystemConfig``, which holds the environment record.
+    """
     names = ", ".join(f'"{table}"' for table in FILLED_TABLES)
     connection.execute(text(f"TRUNCATE TABLE {names}"))

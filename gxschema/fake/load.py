@@ -104,13 +104,13 @@ def make_pools(seed: int) -> Pools:
         raise ConfigError("fake data needs Faker: pip install 'gxschema[demo]'") from None
 
 
-def check(target: Target, *, force: bool) -> None:
+def check(target: Target, *, force: bool, allow_testnet: bool = False) -> None:
     """Raise ConfigError when fake must not write to `target` (see `guard`)."""
-    reason = target.mainnet_reason()
+    reason = target.refusal(allow_testnet=allow_testnet)
     if reason:
         raise ConfigError(
-            f"refusing to write fake data to {target.database}: it looks like mainnet, "
-            f"because {reason}. Nothing was written (--force does not override this)"
+            f"refusing to write fake data to {target.database}, because {reason}. "
+            "Nothing was written"
         )
     if target.missing_countries:
         raise ConfigError(
@@ -130,6 +130,7 @@ def fill(
     options: FakeOptions,
     *,
     force: bool = False,
+    allow_testnet: bool = False,
     analyze: bool = True,
     demo_keys: DemoKeys | None = packaged_demo_keys,
     reporter: Reporter | None = None,
@@ -139,6 +140,9 @@ def fill(
     workers: int | None = None,
 ) -> FakeReport:
     """Check the database, then write the fake data in one transaction (see the module).
+
+    A database recorded as testnet is refused unless `allow_testnet`; mainnet always
+    (`guard`).
 
     With `rebuild_indexes` the tables' indexes and keys are dropped before the COPY and
     each table's are created again right after its COPY, the foreign keys at the end
@@ -180,7 +184,7 @@ def fill(
             connection.execute(text("SET LOCAL lock_timeout = '10s'"))
             connection.execute(select(func.pg_advisory_xact_lock(FAKE_LOCK_KEY)))
             target = inspect(connection, demo_keys)
-            check(target, force=force)
+            check(target, force=force, allow_testnet=allow_testnet)
             if target.existing:
                 report.replaced = dict(target.existing)
                 empty_filled_tables(connection)
