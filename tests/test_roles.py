@@ -29,11 +29,11 @@ def test_roles_exist_and_cannot_log_in(head_database, engine_for) -> None:
             connection.execute(
                 text(
                     "SELECT rolname, rolcanlogin FROM pg_roles "
-                    "WHERE rolname IN ('gx_app', 'gx_readonly')"
+                    "WHERE rolname IN ('gx_app', 'gx_readonly', 'gx_secret_reader')"
                 )
             ).all()
         )
-    assert roles == {"gx_app": False, "gx_readonly": False}
+    assert roles == {"gx_app": False, "gx_readonly": False, "gx_secret_reader": False}
 
 
 def test_gx_app_writes_rows_but_cannot_change_the_schema(head_database, engine_for) -> None:
@@ -76,9 +76,12 @@ def test_tables_added_later_get_the_same_rights(head_database, engine_for) -> No
 
 def test_role_names_are_configurable(pg_server, empty_database, engine_for) -> None:
     suffix = uuid.uuid4().hex[:8]
-    app, readonly = f"svc_rw_{suffix}", f"svc_ro_{suffix}"
+    app, readonly, secrets = f"svc_rw_{suffix}", f"svc_ro_{suffix}", f"svc_sr_{suffix}"
     env = clean_env(
-        **pg_server.env(empty_database), GXSCHEMA_APP_ROLE=app, GXSCHEMA_READONLY_ROLE=readonly
+        **pg_server.env(empty_database),
+        GXSCHEMA_APP_ROLE=app,
+        GXSCHEMA_READONLY_ROLE=readonly,
+        GXSCHEMA_SECRET_READER_ROLE=secrets,
     )
     try:
         assert gxschema("migrate", env=env).code == 0
@@ -90,8 +93,8 @@ def test_role_names_are_configurable(pg_server, empty_database, engine_for) -> N
         assert gxschema("downgrade", "0003", env=env).code == 0
         with engine.connect() as connection:
             left = connection.execute(
-                text("SELECT count(*) FROM pg_roles WHERE rolname IN (:a, :b)"),
-                {"a": app, "b": readonly},
+                text("SELECT count(*) FROM pg_roles WHERE rolname IN (:a, :b, :c)"),
+                {"a": app, "b": readonly, "c": secrets},
             ).scalar()
         assert left == 0
     finally:
