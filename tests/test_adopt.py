@@ -223,7 +223,10 @@ def test_sigkill_mid_revision_leaves_the_last_completed_revision(
     assert _revision(engine) == "0001"
     with engine.connect() as connection:
         live = catalog.from_database(connection)
-    assert catalog.diff(BASELINE, live) == []
+    # 0002 builds its first index CONCURRENTLY, outside its transaction: the kill may leave
+    # that one index behind (INVALID, or VALID if it finished), which the rerun keeps or rebuilds.
+    differences = catalog.diff(BASELINE, live)
+    assert [d for d in differences if "UserProfile_biometricHash_idx" not in d.subject] == []
     rerun = gxschema("migrate", env=env)
     assert rerun.code == 0, rerun.stderr
     with engine.connect() as connection:
