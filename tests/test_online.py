@@ -8,6 +8,7 @@ holding a lock a migration needs.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -108,12 +109,8 @@ def _build_waiting(engine: Engine) -> bool:
         )
 
 
-# --- concurrent index builds ------------------------------------------------------------
-
-
-def test_an_invalid_index_is_rebuilt_not_taken_as_done(at_0001) -> None:
-    """A failed unique build left an INVALID index with 0002's name: the run replaces it."""
-    _database, engine = at_0001
+def _make_invalid_index(engine: Engine, name: str) -> None:
+    """What a failed build leaves: an INVALID index `name` (a unique one over duplicates)."""
     with engine.begin() as connection:
         for key in ("a", "b"):  # two users of one tenant: a unique index on it fails
             connection.execute(
@@ -128,16 +125,61 @@ def test_an_invalid_index_is_rebuilt_not_taken_as_done(at_0001) -> None:
         connection.execution_options(isolation_level="AUTOCOMMIT")
         with pytest.raises(Exception, match="could not create unique index"):
             connection.exec_driver_sql(
-                'CREATE UNIQUE INDEX CONCURRENTLY "UserProfile_biometricHash_idx" '
-                'ON "UserProfile" ("tenantId")'
+                f'CREATE UNIQUE INDEX CONCURRENTLY "{name}" ON "UserProfile" ("tenantId")'
             )
-    assert _invalid_indexes(engine) == ['"UserProfile_biometricHash_idx"']
+    assert _invalid_indexes(engine) == [f'"{name}"']
+
+
+# --- concurrent index builds ------------------------------------------------------------
+
+
+def test_an_invalid_index_is_rebuilt_not_taken_as_done(at_0001) -> None:
+    """A failed unique build left an INVALID index with 0002's name: the run replaces it."""
+    _database, engine = at_0001
+    _make_invalid_index(engine, "UserProfile_biometricHash_idx")
 
     migrator.migrate(engine, "0002")
 
     assert _revision(engine) == "0002"
     assert _invalid_indexes(engine) == []
     assert _catalog_differences(engine, "0002") == []  # the index 0002 defines, not the leftover
+
+
+def test_offline_sql_refuses_an_invalid_index_and_says_what_to_run(
+    pg_server, at_0001, tmp_path
+) -> None:
+    psql = shutil.which("psql")
+    if psql is None:
+        pytest.skip("psql is not installed")
+    database, engine = at_0001
+    _make_invalid_index(engine, "UserProfile_biometricHash_idx")
+    script = tmp_path / "0002.sql"
+    script.write_text(
+        subprocess.run(
+            [sys.executable, "-m", "alembic", "upgrade", "0001:0002", "--sql"],
+            cwd=ROOT,
+            env=clean_env(),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    env = clean_env(**pg_server.env(database))
+    command = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", str(script)]
+
+    refused = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+    assert refused.returncode != 0
+    assert 'index "UserProfile_biometricHash_idx" is INVALID' in refused.stderr
+    assert 'run DROP INDEX CONCURRENTLY "UserProfile_biometricHash_idx"' in refused.stderr
+    assert _revision(engine) == "0001"
+    with engine.connect() as connection:  # do what it says, then run the script again
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection.exec_driver_sql('DROP INDEX CONCURRENTLY "UserProfile_biometricHash_idx"')
+    applied = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert applied.returncode == 0, applied.stderr
+    assert _revision(engine) == "0002"
+    assert _catalog_differences(engine, "0002") == []
 
 
 def test_a_build_that_gives_up_leaves_0001_and_the_rerun_finishes(pg_server, at_0001) -> None:
