@@ -40,13 +40,17 @@ def _hashes(engine: Engine) -> dict[str, str]:
 
 def _record(engine: Engine) -> dict[str, object] | None:
     with engine.connect() as connection:
-        row = connection.execute(
-            text(
-                """SELECT "tenantId", "configValue", "valueType", "isSecret", description,
+        row = (
+            connection.execute(
+                text(
+                    """SELECT "tenantId", "configValue", "valueType", "isSecret", description,
                           xmin::text AS version
                    FROM "SystemConfig" WHERE "configKey" = 'environment'"""
+                )
             )
-        ).mappings().one_or_none()
+            .mappings()
+            .one_or_none()
+        )
     return None if row is None else dict(row)
 
 

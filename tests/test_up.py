@@ -41,6 +41,18 @@ def _row_versions(url: str) -> dict[str, list[tuple[str, str]]]:
     return versions
 
 
+def _recorded_environment(url: str) -> object:
+    engine = create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://"), poolclass=NullPool
+    )
+    with engine.connect() as connection:
+        value = connection.execute(
+            text("""SELECT "configValue" FROM "SystemConfig" WHERE "configKey" = 'environment'""")
+        ).scalar()
+    engine.dispose()
+    return value
+
+
 def test_up_from_a_fresh_clone_then_again_changes_nothing(project: Path) -> None:
     first = gxschema("--json", "up", env=clean_env(), cwd=project)
     assert first.code == 0, first.output
@@ -57,6 +69,8 @@ def test_up_from_a_fresh_clone_then_again_changes_nothing(project: Path) -> None
     before = _row_versions(url)
     assert len(before["Country"]) == 249
     assert before["UserProfile"], "devnet demo users are seeded by default"
+    assert summary["environment"] == "devnet"
+    assert _recorded_environment(url) == "devnet"  # so production-only refusals never apply
 
     second = gxschema("--json", "up", env=clean_env(), cwd=project)
     assert second.code == 0, second.output
