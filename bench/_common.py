@@ -377,3 +377,13 @@ def arguments(description: str) -> argparse.ArgumentParser:
 
 def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def load_average() -> tuple[float, float, float]:
+    """The machine's load average (1, 5, 15 minutes), to print beside timed figures.
+
+    On a shared machine a figure means little without it: compare it with the cores.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        return os.getloadavg()
+    return (float("nan"), float("nan"), float("nan"))

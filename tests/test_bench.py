@@ -7,6 +7,7 @@ leaves no scratch database behind.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -58,4 +59,61 @@ def test_the_fake_benchmark_compares_every_method(pg_server) -> None:
         "### Peak memory of gxschema fake",
     ):
         assert method in ran.stdout, method
+    assert _scratch_databases(pg_server) == before
+
+
+@pytest.mark.slow
+def test_the_online_migration_benchmark_measures_each_revision_under_load(
+    pg_server, tmp_path
+) -> None:
+    before = _scratch_databases(pg_server)
+    figures = tmp_path / "figures.json"
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "bench/online_migration.py",
+            "--transactions",
+            "2000",
+            "--target",
+            "0002",
+            "--phases",
+            "up,down",
+            "--writers",
+            "2",
+            "--rate",
+            "50",
+            "--baseline",
+            "1",
+            "--pause",
+            "0.3",
+            "--json",
+            str(figures),
+        ],
+        cwd=ROOT,
+        env=clean_env(**pg_server.env("postgres")),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    for heading in (
+        "### Baseline: the load alone",
+        "### gxschema migrate, 0001 -> 0002 one revision at a time",
+        "### gxschema downgrade, 0002 -> 0001 one revision at a time",
+        "| migrate 0002 ",
+        "| downgrade 0001 ",
+        "### Goals at 2,000 transactions",
+        "load average",
+    ):
+        assert heading in ran.stdout, heading
+    found = json.loads(figures.read_text())
+    assert found["transactions"] == 2000 and found["users"] == 200
+    assert [window["command"] for window in found["up"]] == ["migrate 0002"]
+    assert [window["command"] for window in found["down"]] == ["downgrade 0001"]
+    assert found["baseline"]["writes"] > 0 and found["baseline"]["failed_writes"] == 0
+    upgrade = found["up"][0]
+    assert upgrade["exit"] == 0 and upgrade["writes"] > 0
+    assert 0 < upgrade["seconds_in_database"] <= upgrade["seconds"]
+    assert upgrade["longest_write_ms"] >= upgrade["p99_ms"] > 0
     assert _scratch_databases(pg_server) == before
