@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from gxschema import environment, migrator
+from gxschema.backup import reap_dead_backups
 
 
 def _rows(connection: Connection, table: str, sql: str) -> list[dict[str, Any]]:
@@ -28,6 +29,7 @@ def collect(connection: Connection, *, limit: int = 5) -> dict[str, Any]:
     except Exception:  # a revision this code does not know
         known, pending = False, []
     untracked = migrator.owned_tables_present(connection) if current is None else []
+    reap_dead_backups(connection)  # a backup whose process is gone shows as failed, now
     standing = environment.standing(connection)
     return {
         "environment": standing.recorded,
