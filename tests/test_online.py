@@ -130,6 +130,21 @@ def _make_invalid_index(engine: Engine, name: str) -> None:
     assert _invalid_indexes(engine) == [f'"{name}"']
 
 
+def _build_locks_on(engine: Engine, table: str) -> list[str]:
+    """The lock modes the concurrent build's session holds on `table`."""
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                text(
+                    "SELECT l.mode FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                    "WHERE a.query LIKE 'CREATE INDEX CONCURRENTLY%' AND l.granted "
+                    "AND l.relation = to_regclass(:table) ORDER BY 1"
+                ),
+                {"table": f'"{table}"'},
+            ).scalars()
+        )
+
+
 # --- concurrent index builds ------------------------------------------------------------
 
 
@@ -213,6 +228,32 @@ def test_a_build_that_gives_up_leaves_0001_and_the_rerun_finishes(pg_server, at_
     assert _catalog_differences(engine, "0002") == []
 
 
+def test_the_migrator_retries_a_build_that_gave_up_and_replaces_its_index(
+    pg_server, at_0001
+) -> None:
+    """The writer ends during the backoff: the retry drops the INVALID index and builds it."""
+    database, engine = at_0001
+    writer = _session(pg_server, database)
+    _insert_user(writer, "open")
+    ends = threading.Timer(1.0, writer.commit)
+    ends.start()
+    progress: list[str] = []
+    try:
+        result = migrator.migrate(
+            engine,
+            "0002",
+            options=migrator.MigrationOptions(lock_timeout="300ms", lock_retries=3),
+            on_progress=progress.append,
+        )
+    finally:
+        ends.join()
+        writer.close()
+    assert result.retries >= 1 and any("lock_timeout hit" in line for line in progress)
+    assert _revision(engine) == "0002"
+    assert _invalid_indexes(engine) == []
+    assert _catalog_differences(engine, "0002") == []
+
+
 def test_a_killed_migration_is_replaced_by_its_rerun(pg_server, at_0001) -> None:
     """SIGKILL during a concurrent build: the server ends the orphaned build, the rerun wins."""
     database, engine = at_0001
@@ -266,6 +307,8 @@ def test_writers_go_on_while_the_build_waits_for_an_open_transaction(pg_server, 
     migration.start()
     try:
         _wait_until(lambda: _build_waiting(engine), what="the concurrent build to wait")
+        # the build holds only SHARE UPDATE EXCLUSIVE, which INSERT/UPDATE/DELETE pass
+        assert _build_locks_on(engine, "UserProfile") == ["ShareUpdateExclusiveLock"]
         second_writer = _session(pg_server, database)
         started = time.monotonic()
         _insert_user(second_writer, "second")
