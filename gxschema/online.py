@@ -161,6 +161,11 @@ def create_index_concurrently(
     the index behind marked INVALID (``pg_index.indisvalid``): it costs every write
     and serves no read. So a VALID index of this name is left alone, an INVALID one
     is dropped concurrently and built again, and a missing one is built.
+
+    The build runs under the session's ``statement_timeout`` (``--statement-timeout``,
+    15 min by default): a build that needs longer (hundreds of millions of rows) is
+    cancelled and retried from scratch every run, so raise it for such a run; the
+    writers do not wait on the build, so a long one costs them nothing but I/O.
     """
     statement = create_index_sql(name, table, columns, unique=unique, where=where, using=using)
     context = op.get_context()
