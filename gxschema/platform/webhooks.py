@@ -41,9 +41,12 @@ Any number of workers deliver side by side; each round (`deliver_due`) is:
    UPDATE of the delivery, then one of its endpoint whose counters the UPDATE
    computes itself (``failureCount + 1``, ``greatest(lastFailure, now)``).
 
-A transaction never holds more than one delivery row and then one endpoint row,
-and nothing waits while holding the endpoint, so workers cannot deadlock: the
-old design updated endpoints inside the batch transaction that locked the
+Workers cannot deadlock: a claim waits for nothing (it skips locked rows and
+updates only those it locked), and a record transaction locks one delivery row,
+then one endpoint row, and commits; whoever holds an endpoint row waits for
+nothing more. (Enqueueing in a service's transaction takes only a KEY SHARE lock
+on the endpoint, which the counters' UPDATE does not conflict with.) The old
+design updated endpoints inside the batch transaction that locked the
 deliveries, in delivery order, and held them across the rest of the batch.
 
 The claim lives in the columns the table has (the schema has no lease column):
@@ -52,7 +55,8 @@ claiming sets ``attempts + 1`` (the attempt counts from its start), ``lastAttemp
 outcome's. A claimed delivery is due again only when its backoff has passed and,
 while still unreported, its lease too (``lease_s`` after ``lastAttempt``, default
 `DEFAULT_LEASE_S`): so a worker that dies during the call leaves a delivery that
-is retried later, and its attempt counted as failed. ``attempts`` is also the
+is retried later, its attempt counted in ``attempts`` (not in the endpoint's
+counters: no outcome was seen). ``attempts`` is also the
 fencing token: `record_attempt` writes only if the delivery is still claimed by
 that attempt, so a late outcome after a lapsed lease is dropped, never counted
 twice. Size the lease above ``limit`` times the sender's timeout: a claimed
