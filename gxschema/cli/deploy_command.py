@@ -24,7 +24,7 @@ import typer
 from sqlalchemy import Engine
 
 from gxschema import backup as backups
-from gxschema import catalog, environment, migrator
+from gxschema import drift, environment, migrator
 from gxschema.cli.backup_commands import DEFAULT_BACKUP_DIR, describe_backup
 from gxschema.cli.context import connect, handle_errors, settings_or_embedded
 from gxschema.cli.output import Output
@@ -183,7 +183,7 @@ def register(app: typer.Typer) -> None:
             )
             output.info("verifying the schema against the models")
             with engine.connect() as connection:
-                differences = catalog.diff(catalog.from_models(), catalog.from_database(connection))
+                differences = drift.check(connection)
                 revision = migrator.current_revision(connection)
         finally:
             engine.dispose()

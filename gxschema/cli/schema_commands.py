@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from gxschema import catalog, migrator
+from gxschema import migrator
 from gxschema import status as status_module
 from gxschema.cli.context import connect, handle_errors, settings_or_embedded
 from gxschema.cli.output import Output
@@ -168,13 +168,28 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @handle_errors
-    def verify(wait: WaitSeconds = 10.0) -> None:
-        """Compare the live database with the models; exit 1 on any difference."""
+    def verify(
+        wait: WaitSeconds = 10.0,
+        grants: Annotated[
+            bool,
+            typer.Option(
+                "--grants/--no-grants",
+                help="Compare the roles' grants with the least-privilege policy too.",
+            ),
+        ] = True,
+    ) -> None:
+        """Compare the live database with the models; exit 1 on any difference.
+
+        Tables, columns, defaults, identity and generated columns, keys, indexes (method,
+        keys, ordering, predicate, uniqueness), CHECKs, comments, enums, and grants.
+        """
+        from gxschema import drift
+
         settings, _source = settings_or_embedded()
         engine = connect(settings, wait_seconds=wait)
         try:
             with engine.connect() as connection:
-                differences = catalog.diff(catalog.from_models(), catalog.from_database(connection))
+                differences = drift.check(connection, check_grants=grants)
                 revision = migrator.current_revision(connection)
         finally:
             engine.dispose()
