@@ -47,6 +47,9 @@ STATEFULSET_OVERLAYS = ["devnet", "mainnet", "testnet"]
 UID = 10001
 PASSWORD_DIR = "/var/run/secrets/gx-db"
 CNPG_CLUSTER = "gx-postgres"
+# The label of the PostgreSQL StatefulSet's selector: every replica carries it, so the
+# egress the policies allow survives a failover that moves the primary to another pod.
+DATABASE_POD_LABELS = {"app": "postgres"}
 
 EXPECTED_OBJECTS = {
     ("ServiceAccount", "gxschema-migrate"),
@@ -508,8 +511,10 @@ def test_credentials_come_from_postgres_secret(overlay: str) -> None:
 @pytest.mark.parametrize("overlay", STATEFULSET_OVERLAYS)
 def test_network_policies_allow_only_dns_and_postgres(overlay: str) -> None:
     docs = render(f"overlays/{overlay}")
-    database_pods = {"statefulset.kubernetes.io/pod-name": "postgres-0"}
-    assert network_problems(docs, database_pods) == []
+    assert network_problems(docs, DATABASE_POD_LABELS) == []
+    # No policy names one pod of the StatefulSet (postgres-0): after a failover the
+    # primary behind postgres-primary is another pod, which must stay reachable.
+    assert "statefulset.kubernetes.io/pod-name" not in _render_text(f"overlays/{overlay}")
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -792,7 +797,7 @@ def test_checks_catch_a_password_in_a_url_or_variable() -> None:
 
 def test_checks_catch_wider_egress_and_unselected_pods() -> None:
     docs = render("overlays/testnet")
-    database_pods = {"statefulset.kubernetes.io/pod-name": "postgres-0"}
+    database_pods = DATABASE_POD_LABELS
     policy = find(docs, "NetworkPolicy", "gxschema-backup")
     policy["spec"]["egress"].append(
         {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"port": 443}]}
@@ -801,3 +806,18 @@ def test_checks_catch_wider_egress_and_unselected_pods() -> None:
     problems = network_problems(docs, database_pods)
     assert any("443" in p for p in problems)
     assert any(p.startswith("gxschema-migrate: no NetworkPolicy") for p in problems)
+
+
+def test_checks_catch_egress_to_one_database_pod_only() -> None:
+    """The policy as it was: pod postgres-0 only, lost after a failover to postgres-1."""
+    docs = render("overlays/testnet")
+    policy = find(docs, "NetworkPolicy", "gxschema-migrate")
+    [database_rule] = [
+        r for r in policy["spec"]["egress"] if {"port": 5432, "protocol": "TCP"} in r["ports"]
+    ]
+    database_rule["to"] = [
+        {"podSelector": {"matchLabels": {"statefulset.kubernetes.io/pod-name": "postgres-0"}}}
+    ]
+    assert network_problems(docs, DATABASE_POD_LABELS) == [
+        f"gxschema-migrate: PostgreSQL allowed to {database_rule['to']}, not {DATABASE_POD_LABELS}"
+    ]
