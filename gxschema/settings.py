@@ -152,7 +152,7 @@ class DatabaseSettings(BaseSettings):
 
 
 _NOT_A_URL = (
-    "DATABASE_URL is not a valid PostgreSQL URL (expected postgresql://user:password@host:5432/"
+    "DATABASE_URL is not a valid URL (expected postgresql://user:password@host:5432/"
     "database); {why}. Percent-encode special characters of a password in a URL (@ as %40, "
     "/ as %2F, ? as %3F, # as %23, : as %3A), or give the password in PGPASSWORD_FILE or "
     "PGPASSWORD instead"
