@@ -451,3 +451,31 @@ def test_preflight_names_only_the_roles_pending_revisions_create(
             assert absent.app not in str(refused.value)
     finally:
         engine.dispose()
+
+
+def test_the_downgrade_keeps_a_secret_reader_that_services_were_given(
+    pg_server, empty_database
+) -> None:
+    suffix = uuid.uuid4().hex[:8]
+    reader, service = f"gxt_sr_{suffix}", f"gxt_svc_{suffix}"
+    env = clean_env(**pg_server.env(empty_database), GXSCHEMA_SECRET_READER_ROLE=reader)
+
+    def exists(role: str) -> bool:
+        with pg_server.admin() as admin:
+            found = admin.execute("SELECT FROM pg_roles WHERE rolname = %s", (role,))
+            return found.fetchone() is not None
+
+    try:
+        assert gxschema("migrate", env=env).code == 0
+        with pg_server.admin() as admin:
+            admin.execute(f'CREATE ROLE "{service}" LOGIN IN ROLE "{reader}"')
+        assert gxschema("downgrade", "0005", env=env).code == 0
+        assert exists(reader)  # dropping it would silently take the service's membership
+        _drop_roles(pg_server, service)
+        assert gxschema("migrate", env=env).code == 0
+        assert gxschema("downgrade", "0005", env=env).code == 0
+        assert not exists(reader)  # unused now: gone, like 0004's roles
+    finally:
+        _drop_roles(pg_server, service)
+        pg_server.drop_database(empty_database)
+        _drop_roles(pg_server, reader)
