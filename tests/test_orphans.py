@@ -24,9 +24,10 @@ import psutil
 import psycopg
 import pytest
 
-from gxschema import backup, locking
+from gxschema import backup, locking, seeding
 
 from .cli import clean_env, gxschema
+from .conftest import ROOT
 
 PG_BIN = os.environ.get("GXSCHEMA_TEST_PG_BIN", "")
 SETTLE_S = 5.0
@@ -298,8 +299,13 @@ def test_a_killed_verify_takes_pg_restore_along_and_the_next_run_drops_its_scrat
             owner.execute(f'DROP DATABASE IF EXISTS "{alive}" WITH (FORCE)')
 
 
-def test_fake_workers_die_when_fake_is_killed(spawn, pg_server, head_database: str) -> None:
-    env = clean_env(**pg_server.env(head_database))
+def test_fake_workers_die_when_fake_is_killed_and_the_next_run_removes_its_spool(
+    spawn, pg_server, head_database: str, engine_for, tmp_path: Path
+) -> None:
+    seeding.apply(  # fake's users need devnet's countries
+        engine_for(head_database), seeding.load(ROOT / "seeds", "devnet"), env="devnet"
+    )
+    env = clean_env(**pg_server.env(head_database), TMPDIR=str(tmp_path))
     process = spawn("fake", "--users", "200000", "--workers", "2", "--batch", "100000", env=env)
     workers = _wait_for(
         lambda: (found := _named(process.pid, "spawn_main")) and len(found) >= 2 and found,
@@ -319,3 +325,8 @@ def test_fake_workers_die_when_fake_is_killed(spawn, pg_server, head_database: s
         SETTLE_S,
         f"{[c.pid for c in everything if _alive(c.pid)]} to die with their parent",
     )
+    (spool,) = tmp_path.glob("gxschema-fake-*")  # SIGKILL: nothing could remove it
+    ran = gxschema("fake", "--users", "20", "--workers", "2", env=env)
+    assert ran.code == 0, ran.output
+    assert not spool.exists(), "the dead run's spool folder is still there"
+    assert list(tmp_path.glob("gxschema-fake-*")) == []

@@ -21,14 +21,20 @@ Ctrl-C reaches only the parent, which stops them. They never outlive the parent:
 each asks the kernel for SIGKILL when the parent dies (`children.die_with_parent`,
 so a SIGKILLed ``gxschema fake`` leaves no workers making rows for nobody), and
 while workers run, SIGTERM to the parent unwinds like Ctrl-C (`children.stop_on_sigterm`):
-the workers are stopped and the spool folder removed.
+the workers are stopped and the spool folder removed. A spool folder a SIGKILLed run
+left behind is removed by the next run with workers (`remove_dead_spools`): each run
+holds an ``flock`` on an owner file in its folder, which the kernel drops when the
+process dies.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import glob
 import multiprocessing
 import os
+import shutil
 import signal
 import tempfile
 from collections import deque
@@ -49,6 +55,9 @@ AHEAD_ROWS = 1_500_000
 """How many rows the workers may make ahead of the COPY: enough to keep them busy while
 the connection builds the indexes of the largest table (some 200 MB of spooled COPY
 text at most)."""
+
+SPOOL_PREFIX = "gxschema-fake-"
+_OWNER_FILE = ".owner"
 
 _plan: dict[str, TableSpec] = {}
 
@@ -92,6 +101,43 @@ def _render(table: str, start: int, stop: int, path: str) -> int:
     return count
 
 
+def _own(folder: str) -> int:
+    """Lock `folder` as this run's for as long as the returned descriptor stays open.
+
+    The owner file is locked under a temporary name and only then renamed, so a
+    `remove_dead_spools` running meanwhile never finds it unlocked.
+    """
+    claiming = os.path.join(folder, f"{_OWNER_FILE}.{os.getpid()}")
+    descriptor = os.open(claiming, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.rename(claiming, os.path.join(folder, _OWNER_FILE))
+    return descriptor
+
+
+def remove_dead_spools(parent: str | None = None) -> list[str]:
+    """Remove the spool folders (in `parent`, default ``$TMPDIR``) of runs that are gone.
+
+    A folder whose owner file nobody holds locked belonged to a process that died
+    without cleaning up (SIGKILL); folders without an owner file are left alone.
+    """
+    removed = []
+    for folder in glob.glob(os.path.join(parent or tempfile.gettempdir(), SPOOL_PREFIX + "*")):
+        try:
+            descriptor = os.open(os.path.join(folder, _OWNER_FILE), os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # its run is alive
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        finally:
+            os.close(descriptor)
+    return removed
+
+
 def _work(specs: Sequence[TableSpec], rows_per_piece: int) -> list[tuple[int, int, int]]:
     return [
         (number, start, stop)
@@ -126,20 +172,22 @@ class Pieces:
         self._pool: ProcessPoolExecutor | None = None
         self._spool: tempfile.TemporaryDirectory[str] | None = None
         self._submitted = 0
-        self._sigterm = contextlib.ExitStack()
+        self._held = contextlib.ExitStack()  # the SIGTERM handler, the spool owner lock
         if workers <= 0:
             return
         if options is None or pools is None:
             raise ValueError("worker processes need the options and pools the plan was made from")
         try:
-            self._spool = tempfile.TemporaryDirectory(prefix="gxschema-fake-")
+            remove_dead_spools()
+            self._spool = tempfile.TemporaryDirectory(prefix=SPOOL_PREFIX)
+            self._held.callback(os.close, _own(self._spool.name))
         except OSError as error:
             raise ConfigError(
                 f"the worker processes spool their rows in a temporary folder, and none could "
                 f"be made ({error.strerror or error}): set TMPDIR to a writable folder, or run "
                 "with --workers 0. Nothing was written"
             ) from None
-        self._sigterm.enter_context(children.stop_on_sigterm())
+        self._held.enter_context(children.stop_on_sigterm())
         self._pool = ProcessPoolExecutor(
             workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -184,7 +232,7 @@ class Pieces:
         if self._spool is not None:
             self._spool.cleanup()
             self._spool = None
-        self._sigterm.close()
+        self._held.close()
 
     def __enter__(self) -> Pieces:
         return self
