@@ -11,6 +11,8 @@ the way a service connects, rather than `SET ROLE` from a superuser.
 from __future__ import annotations
 
 import importlib.util
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -479,3 +481,38 @@ def test_the_downgrade_keeps_a_secret_reader_that_services_were_given(
         _drop_roles(pg_server, service)
         pg_server.drop_database(empty_database)
         _drop_roles(pg_server, reader)
+
+
+def test_0006_waits_for_a_long_reader_without_queueing_other_readers(
+    head_database, engine_for
+) -> None:
+    from alembic import command
+
+    from gxschema.alembic_config import make_config
+
+    engine = engine_for(head_database)
+    with engine.connect() as connection:
+        command.downgrade(make_config(connection=connection), "0005")
+    outcome: list[BaseException | None] = []
+
+    def upgrade() -> None:
+        try:
+            with engine.connect() as connection:
+                command.upgrade(make_config(connection=connection), "0006")
+            outcome.append(None)
+        except BaseException as error:  # reported by the assertion below
+            outcome.append(error)
+
+    with engine.connect() as blocker:
+        blocker.execute(text('SELECT count(*) FROM "SystemConfig"'))  # holds ACCESS SHARE
+        worker = threading.Thread(target=upgrade)
+        worker.start()
+        time.sleep(1.0)  # 0006 is now trying, 50 ms at a time, for its ACCESS EXCLUSIVE lock
+        with engine.connect() as reader:
+            reader.execute(text("SET statement_timeout = '2s'"))
+            assert reader.execute(text('SELECT count(*) FROM "SystemConfig"')).scalar() == 0
+        assert worker.is_alive() and not outcome
+        blocker.rollback()
+    worker.join(timeout=120)
+    assert outcome == [None]
+    assert _rows(engine, "SELECT version_num FROM alembic_version") == [("0006",)]
