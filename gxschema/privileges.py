@@ -13,7 +13,11 @@ Three NOLOGIN group roles; operators grant them to the login users of services
   everyone else, ``gx_app`` and ``gx_readonly`` included.
 
 Revision 0006 applies this policy (0004 granted more; revisions are never edited,
-so the fix goes forward), and ``gxschema verify`` compares the live grants with it.
+so the fix goes forward), and ``gxschema verify`` compares the live grants with it
+(`table_privileges`, and `SECRET_POLICIES` for the row-level security policies).
+Revisions 0004 and 0006 create the roles when absent, which needs CREATEROLE; on a
+managed PostgreSQL an administrator creates them instead, and `preflight` makes
+``gxschema migrate`` name the missing ones with their CREATE ROLE before it starts.
 The role names can be changed per deployment with ``GXSCHEMA_APP_ROLE``,
 ``GXSCHEMA_READONLY_ROLE`` and ``GXSCHEMA_SECRET_READER_ROLE``; revisions keep their
 own copy of these rules, since a revision never imports the package.
