@@ -13,6 +13,13 @@ records nothing). It is set once: recording another environment is refused unles
 ``--reassign-environment``. The services' role cannot change it (row-level security
 on ``SystemConfig``); the migrating role owns the table and can.
 
+**What obeys it.** ``seed`` without ``--env`` seeds the recorded environment, except
+mainnet, which is written to only when named (`seed_environment`); ``seed --env`` and
+``deploy --env`` refuse another environment before writing anything (`check_target`);
+devnet's demo rows go only to devnet or a new database; ``fake`` refuses mainnet, and
+testnet unless allowed (`fake_refusal`); ``up`` migrates and seeds only the embedded
+database unless told otherwise; ``config set`` refuses the key.
+
 **A database without a record** is judged by what it holds (`Standing`):
 
 - nothing seeded: a developer's fresh database; devnet is welcome;
@@ -36,8 +43,6 @@ from gxschema.seeding.layout import DEMO_ENVIRONMENTS, ENVIRONMENTS
 
 RECORD_TENANT = "global"
 REASSIGN_OPTION = "--reassign-environment"
-PRODUCTION = frozenset({"mainnet", "testnet"})
-"""Environments that never receive demo rows or fake data (fake: testnet if allowed)."""
 DEMO_DATASET = "demo"
 """The seed dataset only devnet gets (`gxschema.seeding.layout`)."""
 
