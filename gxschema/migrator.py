@@ -435,6 +435,8 @@ def _resolve(target: str) -> str:
 def _validate_target(target: str, direction: str) -> None:
     if direction == "downgrade" and target in ("head", "heads"):
         raise ConfigError("downgrade needs a revision below the current one, not head")
+    if not target.strip():
+        raise ConfigError("no target revision given (a revision, head, base, +N or -N)")
     if target.startswith(("-", "+")) and not (target[1:].isdigit() and int(target[1:]) > 0):
         raise ConfigError(f"unknown revision {target!r} (a relative target is +N or -N, e.g. -1)")
     if target in ("head", "heads", "base") or target.startswith(("-", "+")):

@@ -126,6 +126,7 @@ def _revision(engine_for, database: str) -> str:
         (("migrate", "no_such_revision"), "unknown revision 'no_such_revision'"),
         (("downgrade", "no_such_revision"), "unknown revision 'no_such_revision'"),
         (("downgrade", "-0"), "unknown revision '-0'"),
+        (("migrate", ""), "no target revision given"),
     ],
 )
 def test_an_unreachable_revision_target_is_bad_input_and_changes_nothing(
