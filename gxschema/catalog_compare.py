@@ -165,12 +165,12 @@ def _diff_column_details(
     table: str, column: str, want: dict[str, Any], have: dict[str, Any]
 ) -> list[Difference]:
     """Identity and generation (implied none when not recorded), and comments (if recorded)."""
-    recorded = "column_details" in want
-    expected = want.get("column_details", {}).get(column, {"identity": None, "generated": None})
+    implied = {"identity": None, "generated": None}  # and no comment to compare
+    expected = want.get("column_details", {}).get(column, implied)
     actual = have.get("column_details", {}).get(column, {})
     differences = []
     for field in COLUMN_DETAILS:
-        if field not in expected or (field == "comment" and not recorded):
+        if field not in expected:
             continue
         if expected[field] != actual.get(field):
             differences.append(

@@ -486,3 +486,22 @@ def test_deploy_fails_on_a_drift_only_the_full_gate_sees(pg_server, head_databas
     assert 'extra privileges of "gx_app" on "AuditLog": UPDATE' in ran.stdout
     assert DRIFTS["partial predicate on an index of the same name"][1] in ran.stdout
     assert "differs from the models in 2 place(s)" in ran.stderr
+
+
+def test_canonicalising_inside_a_transaction_and_with_a_column_gone(
+    empty_database, engine_for
+) -> None:
+    engine, local = engine_for(empty_database), _probe_metadata()
+    local.create_all(engine)
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))  # a transaction is open: it uses a savepoint
+        expected = catalog.canonicalise(connection, local, catalog.from_metadata(local))
+        assert connection.in_transaction()
+        assert catalog.diff(expected, catalog.from_database(connection)) == []
+    # The server cannot build an index on a column the live table lacks: the model's
+    # text stays, and the comparison names the column and the index, not an error.
+    _drift(engine, 'ALTER TABLE "Probe" DROP COLUMN "deletedAt"')
+    assert _compare(engine, local) == [
+        'missing column "Probe"."deletedAt"',
+        'missing index "Probe_live_idx" on "Probe" (status)',
+    ]
