@@ -299,13 +299,11 @@ def test_a_killed_verify_takes_pg_restore_along_and_the_next_run_drops_its_scrat
             owner.execute(f'DROP DATABASE IF EXISTS "{alive}" WITH (FORCE)')
 
 
-def test_fake_workers_die_when_fake_is_killed_and_the_next_run_removes_its_spool(
-    spawn, pg_server, head_database: str, engine_for, tmp_path: Path
-) -> None:
+def _start_busy_fake(spawn, pg_server, database: str, engine_for, tmp_path: Path):
     seeding.apply(  # fake's users need devnet's countries
-        engine_for(head_database), seeding.load(ROOT / "seeds", "devnet"), env="devnet"
+        engine_for(database), seeding.load(ROOT / "seeds", "devnet"), env="devnet"
     )
-    env = clean_env(**pg_server.env(head_database), TMPDIR=str(tmp_path))
+    env = clean_env(**pg_server.env(database), TMPDIR=str(tmp_path))
     process = spawn("fake", "--users", "200000", "--workers", "2", "--batch", "100000", env=env)
     workers = _wait_for(
         lambda: (found := _named(process.pid, "spawn_main")) and len(found) >= 2 and found,
@@ -316,17 +314,45 @@ def test_fake_workers_die_when_fake_is_killed_and_the_next_run_removes_its_spool
     everything = _descendants(process.pid)
     time.sleep(1.0)  # they are making rows now
     assert all(_alive(worker.pid) for worker in workers)
+    return process, everything, env
 
+
+def _all_gone(processes: list[psutil.Process]) -> None:
+    _wait_for(
+        lambda: not any(_alive(child.pid) for child in processes),
+        SETTLE_S,
+        f"{[c.pid for c in processes if _alive(c.pid)]} to die with their parent",
+    )
+
+
+def test_fake_workers_die_when_fake_is_killed_and_the_next_run_removes_its_spool(
+    spawn, pg_server, head_database: str, engine_for, tmp_path: Path
+) -> None:
+    process, everything, env = _start_busy_fake(
+        spawn, pg_server, head_database, engine_for, tmp_path
+    )
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
 
-    _wait_for(
-        lambda: not any(_alive(child.pid) for child in everything),
-        SETTLE_S,
-        f"{[c.pid for c in everything if _alive(c.pid)]} to die with their parent",
-    )
+    _all_gone(everything)
     (spool,) = tmp_path.glob("gxschema-fake-*")  # SIGKILL: nothing could remove it
     ran = gxschema("fake", "--users", "20", "--workers", "2", env=env)
     assert ran.code == 0, ran.output
     assert not spool.exists(), "the dead run's spool folder is still there"
     assert list(tmp_path.glob("gxschema-fake-*")) == []
+
+
+def test_sigterm_stops_fake_and_its_workers_at_once(
+    spawn, pg_server, head_database: str, engine_for, tmp_path: Path
+) -> None:
+    process, everything, _env = _start_busy_fake(
+        spawn, pg_server, head_database, engine_for, tmp_path
+    )
+    stopped = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=30)
+
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err and "SIGTERM" in err
+    assert time.monotonic() - stopped < 10, "it waited for the workers' pieces"
+    _all_gone(everything)

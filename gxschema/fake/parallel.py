@@ -224,18 +224,29 @@ class Pieces:
             self._submit()
             yield number, count, data
 
-    def close(self) -> None:
+    def close(self, *, abandon: bool = False) -> None:
+        """Stop the workers and remove the spool folder.
+
+        Pieces not started are dropped. Those running are waited for, unless
+        `abandon` (the process is being stopped, SIGTERM or Ctrl-C: a large piece
+        may take seconds, and nobody wants it): then the workers are terminated,
+        and a spool folder one was still writing into is left to the next run.
+        """
         if self._pool is not None:
-            # pieces not started are dropped; those running take a fraction of a second
+            if abandon:  # (Python 3.14 has terminate_workers() for this)
+                for worker in list((self._pool._processes or {}).values()):
+                    worker.terminate()
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         if self._spool is not None:
-            self._spool.cleanup()
+            with contextlib.suppress(OSError) if abandon else contextlib.nullcontext():
+                self._spool.cleanup()
             self._spool = None
         self._held.close()
 
     def __enter__(self) -> Pieces:
         return self
 
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *_exc: object) -> None:
+        # an error still waits for the workers (nothing left behind); a stop does not
+        self.close(abandon=exc_type is not None and not issubclass(exc_type, Exception))
