@@ -256,3 +256,46 @@ def test_seed_files_cannot_set_the_environment(
     line = _refused(gxschema("seed", "--env", "mainnet", "--seeds-dir", str(seeds), env=env))
     assert "environment record" in line
     assert _count(engine, "SystemConfig") == 0
+
+
+def test_a_failed_seed_records_nothing(pg_server, head_database, engine_for) -> None:
+    env = clean_env(**pg_server.env(head_database))
+    engine = engine_for(head_database)
+    with engine.begin() as connection:  # the last dataset fails after the others were written
+        connection.execute(
+            text(
+                """CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS
+                   $$ BEGIN RAISE EXCEPTION 'no flags today'; END $$;
+                   CREATE TRIGGER refuse BEFORE INSERT ON "FeatureFlag"
+                   FOR EACH ROW EXECUTE FUNCTION refuse()"""
+            )
+        )
+    ran = gxschema("seed", "--env", "testnet", env=env)
+    assert ran.code == 1 and "no flags today" in ran.stderr, ran.output
+    assert _record(engine) is None
+    assert _count(engine, "Country") == 0 and _count(engine, "SeedDataset") == 0
+
+
+def test_two_seeds_of_different_environments_at_once_record_one(
+    pg_server, head_database, engine_for
+) -> None:
+    import subprocess
+    import sys
+
+    env = clean_env(**pg_server.env(head_database))
+    engine = engine_for(head_database)
+    started = {
+        name: subprocess.Popen(
+            [sys.executable, "-m", "gxschema", "seed", "--env", name],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("testnet", "mainnet")
+    }
+    codes = {name: process.wait(timeout=300) for name, process in started.items()}
+    winners = [name for name, code in codes.items() if code == 0]
+    assert sorted(codes.values()) == [0, 2], codes
+    record = _record(engine)
+    assert record is not None and record["configValue"] == winners[0]
