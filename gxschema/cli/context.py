@@ -57,6 +57,9 @@ def settings_or_embedded(*, allow_missing: bool = False) -> tuple[DatabaseSettin
             for item in error.errors()
         )
         raise ConfigError(f"invalid database settings: {problems}") from None
+    # Known before anything can fail: even a URL that does not parse has its password
+    # (or what may be part of it) redacted from every message.
+    STATE.secrets = settings.secrets()
     if settings.is_configured:
         return settings, "configured"
     server = embedded.running(embedded.home(STATE.home))
