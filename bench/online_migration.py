@@ -36,6 +36,7 @@ waited on. Scratch databases are dropped at the end (`--keep` keeps them).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import json
 import multiprocessing
@@ -591,8 +592,19 @@ class Load:
 class Sample:
     moment: float
     pid: int
-    waiting_on: str
-    """The blocking session's application and statement, or '' for the migration itself."""
+    """The waiting session."""
+    blocker: str
+    """The blocking session's application name."""
+    statement: str
+    """What the blocking session runs (or ran last, if it is idle in a transaction)."""
+
+    @property
+    def waiting_on(self) -> str:
+        return f"{self.blocker}: {self.statement}"
+
+    @property
+    def on_migration(self) -> bool:
+        return self.blocker.startswith("gxschema")
 
 
 @dataclass
@@ -606,6 +618,8 @@ class Sampler:
     """(moment, statement) the migration's session was seen running."""
     connected: list[float] = field(default_factory=list)
     """Moments the migration's session was seen connected, whatever it did."""
+    _by_pid: dict[int, list[float]] | None = None
+    """Moments each session was seen waiting on the migration (built once sampling ends)."""
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
@@ -623,7 +637,7 @@ class Sampler:
                         WHERE w.datname = current_database() AND w.wait_event_type = 'Lock'
                           AND w.application_name LIKE 'gxbench-%'"""
                 ):
-                    self.waits.append(Sample(moment, pid, f"{blocker}: {statement}"))
+                    self.waits.append(Sample(moment, pid, blocker, statement))
                 for state, statement in connection.execute(
                     r"""SELECT state, left(regexp_replace(query, '\s+', ' ', 'g'), 160)
                         FROM pg_stat_activity
@@ -648,6 +662,17 @@ class Sampler:
         if not seen:
             return window.started, window.ended
         return max(window.started, seen[0] - self.every), min(window.ended, seen[-1] + self.every)
+
+    def waited_on_migration(self, operation: Operation) -> bool:
+        """Whether `operation` was seen waiting for a lock the migration held or wanted."""
+        if self._by_pid is None:
+            self._by_pid = {}
+            for sample in self.waits:
+                if sample.on_migration:
+                    self._by_pid.setdefault(sample.pid, []).append(sample.moment)
+        moments = self._by_pid.get(operation.pid, [])
+        first = bisect.bisect_left(moments, operation.started)
+        return first < len(moments) and moments[first] <= operation.ended
 
     def blocker_of(self, operation: Operation) -> str:
         """What `operation`'s session waited on while it ran, or what the migration ran."""
@@ -700,9 +725,15 @@ class Figures:
     longest_gap_ms: float
     longest_read_ms: float
     longest: Operation | None
+    blocked: int = 0
+    """Writes seen waiting for a lock of the migration's session."""
+    longest_blocked_ms: float = 0.0
+    """The longest of those: the stall the migration itself caused, without the noise."""
 
 
-def figures(load: Load, spans: list[tuple[float, float]]) -> Figures:
+def figures(
+    load: Load, spans: list[tuple[float, float]], sampler: Sampler | None = None
+) -> Figures:
     """The load's figures over the time `spans` (start, end): operations overlapping one count.
 
     The longest gap is the longest time inside one span during which no write completed.
@@ -722,7 +753,10 @@ def figures(load: Load, spans: list[tuple[float, float]]) -> Figures:
         moments = [start] + [op.ended for op in done if start <= op.ended <= end] + [end]
         gap = max(gap, *(b - a for a, b in pairwise(moments)))
     longest = max(writes, key=lambda op: op.ended - op.started, default=None)
+    blocked = [op for op in writes if sampler is not None and sampler.waited_on_migration(op)]
     return Figures(
+        blocked=len(blocked),
+        longest_blocked_ms=max(((op.ended - op.started) * 1000 for op in blocked), default=0.0),
         writes=len(writes),
         failed=sum(1 for op in writes if not op.ok),
         p50_ms=percentile(latencies, 0.5),
@@ -939,6 +973,7 @@ def row(
         ms(found.longest_ms),
         ms(found.longest_gap_ms),
         f"{ms(found.p99_ms)} ({ratio:.1f}x)",
+        f"{found.blocked:,} / {ms(found.longest_blocked_ms)}",
         f"{found.failed:,}",
         ms(found.longest_read_ms),
         load,
@@ -951,7 +986,7 @@ def phase_table(
 ) -> None:
     rows = []
     for window in windows:
-        found = figures(load, [window.db])
+        found = figures(load, [window.db], sampler)
         rows.append(
             row(
                 window.label + ("" if window.code == 0 else f" (exit {window.code})"),
@@ -983,6 +1018,7 @@ def phase_table(
             "longest write ms",
             "longest gap ms",
             "p99 ms (x baseline)",
+            "writes waiting on the migration / longest ms",
             "failed writes",
             "longest read ms",
             "load 1m",
@@ -992,23 +1028,22 @@ def phase_table(
     )
 
 
-def goals_table(
-    load: Load,
-    base: Figures,
-    up: list[Window],
-    kill: KillTest | None,
-    transactions: int,
-    head: str,
-) -> None:
+def goals_table(run: Run, base: Figures, head: str) -> None:
+    load, kill = run.load, run.kill
     rows = []
-    if up:
-        whole = figures(load, spans_of(up))
+    if run.up:
+        whole = figures(load, spans_of(run.up), run.sampler)
         rows += [
             [
                 f"writers' longest stall during migrate 0001 -> {head} < 100 ms",
-                f"longest write {ms(whole.longest_ms)} ms, longest gap without a write "
-                f"{ms(whole.longest_gap_ms)} ms",
+                f"longest write {ms(whole.longest_ms)} ms (baseline {ms(base.longest_ms)} ms), "
+                f"longest gap without a write {ms(whole.longest_gap_ms)} ms",
                 "yes" if whole.longest_ms < 100 else "no",
+            ],
+            [
+                "of which waiting on the migration's locks < 100 ms",
+                f"{whole.blocked:,} writes waited, the longest {ms(whole.longest_blocked_ms)} ms",
+                "yes" if whole.longest_blocked_ms < 100 else "no",
             ],
             [
                 "p99 write latency within 2x baseline",
@@ -1046,7 +1081,7 @@ def goals_table(
                 "yes" if failed == 0 else "no",
             ],
         ]
-    table(f"Goals at {transactions:,} transactions", ["goal", "result", "met"], rows)
+    table(f"Goals at {run.sizes.transactions:,} transactions", ["goal", "result", "met"], rows)
 
 
 def kill_table(kill: KillTest, setup: Window | None) -> None:
@@ -1064,7 +1099,11 @@ def kill_table(kill: KillTest, setup: Window | None) -> None:
             ["seconds from start to the kill", f"{kill.killed_after_s:.1f}"],
             ["the killed migration's server session", kill.backend_ended],
             ["revision after the kill", kill.revision_after_kill],
-            ["INVALID indexes after the kill", ", ".join(kill.invalid_after_kill) or "none"],
+            [
+                "INVALID indexes after the kill",
+                ", ".join(kill.invalid_after_kill)
+                or "none (the build finished before the server noticed the dead client)",
+            ],
             [
                 "rerun: gxschema migrate",
                 f"exit {kill.rerun.code} in {kill.rerun.seconds:.1f} s, load {kill.rerun.load:.2f}",
@@ -1207,7 +1246,7 @@ def report(run: Run, args: Any, head: str) -> None:
             phase_table(title, windows, load, run.sampler, base)
     if run.kill is not None:
         kill_table(run.kill, run.kill_setup)
-    goals_table(load, base, run.up, run.kill, sizes.transactions, head)
+    goals_table(run, base, head)
     errors = load.errors()
     if errors:
         windows = run.up + run.down + run.again + ([run.kill_setup] if run.kill_setup else [])
@@ -1241,6 +1280,8 @@ def results(run: Run, args: Any, head: str) -> dict[str, Any]:
             "longest_write_ms": found.longest_ms,
             "longest_gap_ms": found.longest_gap_ms,
             "longest_read_ms": found.longest_read_ms,
+            "writes_waiting_on_migration": found.blocked,
+            "longest_wait_on_migration_ms": found.longest_blocked_ms,
         }
 
     def windows(phase: list[Window]) -> list[dict[str, Any]]:
@@ -1257,7 +1298,7 @@ def results(run: Run, args: Any, head: str) -> dict[str, Any]:
                 **of(found),
             }
             for window in phase
-            for found in [figures(run.load, [window.db])]
+            for found in [figures(run.load, [window.db], run.sampler)]
         ]
 
     kill = run.kill
@@ -1277,7 +1318,12 @@ def results(run: Run, args: Any, head: str) -> dict[str, Any]:
         "up": windows(run.up),
         "down": windows(run.down),
         "again": windows(run.again),
-        "up_whole": of(figures(run.load, spans_of(run.up))) if run.up else None,
+        "up_whole": of(figures(run.load, spans_of(run.up), run.sampler)) if run.up else None,
+        "controls": {
+            phase: of(figures(run.load, between(windows)))
+            for phase, windows in (("up", run.up), ("down", run.down), ("again", run.again))
+            if between(windows)
+        },
         "kill_test": None
         if kill is None
         else {
@@ -1290,6 +1336,77 @@ def results(run: Run, args: Any, head: str) -> dict[str, Any]:
             "failed_writes": figures(run.load, [kill.window]).failed,
         },
     }
+
+
+def linear_fit(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Least squares y = intercept + slope * x: (intercept, slope).
+
+    A figure that does not grow (one point, or a negative slope: noise) is flat at its mean.
+    """
+    if not points:
+        return float("nan"), 0.0
+    mean_x = sum(x for x, _y in points) / len(points)
+    mean_y = sum(y for _x, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _y in points)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread if spread else 0.0
+    if slope <= 0:
+        return mean_y, 0.0
+    return mean_y - slope * mean_x, slope
+
+
+def fit(paths: list[Path], at: int) -> int:
+    """Per revision, how its stall and its time grow with the table: fitted, extrapolated.
+
+    What a revision makes writers wait for is work done under a lock they need, and that
+    work is proportional to the rows it touches, so the fitted figure is the longest write
+    seen waiting on the migration's session (the sampler's lock waits), which leaves out the
+    machine's noise (the longest write of all includes it; the control rows show it). Each
+    figure is fitted as fixed cost + cost per row (``y = a + b * transactions``, least
+    squares over the runs' sizes; a negative slope is noise and reads as flat) and read at
+    `at` transactions. With runs far apart in size the largest decides the slope.
+    """
+    runs = sorted(
+        (json.loads(path.read_text()) for path in paths), key=lambda run: run["transactions"]
+    )
+    sizes = [run["transactions"] for run in runs]
+    for phase, title in (("up", "gxschema migrate"), ("down", "gxschema downgrade")):
+        commands = list(dict.fromkeys(w["command"] for run in runs for w in run[phase]))
+        for metric, unit in (
+            ("longest_wait_on_migration_ms", "longest write waiting on the migration, ms"),
+            ("seconds_in_database", "seconds in the database"),
+        ):
+            rows = []
+            for command in commands:
+                points = [
+                    (float(run["transactions"]), float(w[metric]))
+                    for run in runs
+                    for w in run[phase]
+                    if w["command"] == command and w.get(metric) == w.get(metric) is not None
+                ]
+                by_size = dict(points)
+                intercept, slope = linear_fit(points)
+                rows.append(
+                    [
+                        command,
+                        *(
+                            f"{by_size[float(n)]:,.1f}" if float(n) in by_size else "-"
+                            for n in sizes
+                        ),
+                        f"{slope * 1e6:,.2f}",
+                        f"{intercept + slope * at:,.0f}",
+                    ]
+                )
+            table(
+                f"{title}: {unit} by transactions, fitted a + b * n, estimated at {at:,}",
+                [
+                    "command",
+                    *(f"{n:,}" for n in sizes),
+                    "b per million",
+                    f"at {at:,} (estimate)",
+                ],
+                rows,
+            )
+    return 0
 
 
 def main() -> int:
@@ -1307,6 +1424,13 @@ def main() -> int:
     parser.add_argument("--kill-test", action="store_true", help="also the kill test")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
+        "--fit",
+        type=Path,
+        nargs="+",
+        help="no run: fit the figures of earlier runs' --json files against their sizes",
+    )
+    parser.add_argument("--estimate", type=int, default=100_000_000, help="with --fit")
+    parser.add_argument(
         "--target", default="head", help="the last revision to migrate to (default: head)"
     )
     parser.add_argument(
@@ -1316,6 +1440,8 @@ def main() -> int:
         "the target once more; the default)",
     )
     args = parser.parse_args()
+    if args.fit:
+        return fit(args.fit, args.estimate)
     args.phases = [phase.strip() for phase in args.phases.split(",") if phase.strip()]
     if args.phases not in (["up"], ["up", "down"], ["up", "down", "again"]):
         parser.error("--phases must be up, up,down or up,down,again")

@@ -116,4 +116,15 @@ def test_the_online_migration_benchmark_measures_each_revision_under_load(
     assert upgrade["exit"] == 0 and upgrade["writes"] > 0
     assert 0 < upgrade["seconds_in_database"] <= upgrade["seconds"]
     assert upgrade["longest_write_ms"] >= upgrade["p99_ms"] > 0
+    assert upgrade["longest_write_ms"] >= upgrade["longest_wait_on_migration_ms"] >= 0
+    fitted = subprocess.run(
+        [sys.executable, "bench/online_migration.py", "--fit", str(figures)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert fitted.returncode == 0, fitted.stderr[-3000:]
+    assert "| migrate 0002 " in fitted.stdout and "at 100,000,000 (estimate)" in fitted.stdout
     assert _scratch_databases(pg_server) == before
