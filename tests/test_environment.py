@@ -146,7 +146,9 @@ def test_testnet_takes_fake_data_only_when_allowed_and_keeps_its_record(
     assert record is not None and record["configValue"] == "testnet"
 
     before = _hashes(engine)
-    assert "--allow-testnet" in _refused(gxschema("fake", "--users", "10", env=env))
+    refused = gxschema("fake", "--users", "10", env=env)
+    assert "--allow-testnet" in _refused(refused)
+    assert refused.stdout == ""  # refused before planning a row
     assert _hashes(engine) == before
 
     allowed = gxschema("fake", "--users", "10", "--allow-testnet", env=env)

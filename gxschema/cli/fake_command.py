@@ -87,6 +87,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fill the database with realistic fake data (COPY, one transaction, reproducible)."""
         from gxschema.fake import FakeOptions, build_plan, fill, make_pools
+        from gxschema.fake.guard import environment_refusal
         from gxschema.fake.writer import RichReporter
 
         clock = time.monotonic()
@@ -105,6 +106,12 @@ def register(app: typer.Typer) -> None:
         where = settings.describe() if source == "configured" else "embedded"
         engine = connect(settings, wait_seconds=wait)
         try:
+            # refused at once, before generating a row or starting a worker (fill asks again
+            # in its transaction)
+            with engine.connect() as connection:
+                refused = environment_refusal(connection, allow_testnet=allow_testnet)
+            if refused:
+                raise ConfigError(refused)
             pools = make_pools(options.seed)
             specs = build_plan(options, pools)
             planned = sum(spec.count for spec in specs)

@@ -52,8 +52,8 @@ class Target:
     existing: dict[str, int] = field(default_factory=dict)
 
     def refusal(self, *, allow_testnet: bool = False) -> str | None:
-        """Why its environment forbids fake data (a clause after "because"), or None."""
-        return environment.fake_refusal(self.standing, self.database, allow_testnet=allow_testnet)
+        """The message refusing fake data for this database's environment, or None."""
+        return refusal_message(self.database, self.standing, allow_testnet=allow_testnet)
 
     def describe_existing(self, shown: int = 5) -> str:
         items = [
@@ -62,6 +62,23 @@ class Target:
         ]
         more = len(items) - shown
         return ", ".join(items[:shown]) + (f" and {more} more tables" if more > 0 else "")
+
+
+def refusal_message(
+    database: str, standing: environment.Standing, *, allow_testnet: bool = False
+) -> str | None:
+    """One line refusing fake data for `database` in its environment, or None."""
+    reason = environment.fake_refusal(standing, database, allow_testnet=allow_testnet)
+    if reason is None:
+        return None
+    return f"refusing to write fake data to {database}, because {reason}. Nothing was written"
+
+
+def environment_refusal(connection: Connection, *, allow_testnet: bool = False) -> str | None:
+    """`refusal_message` read from the database: asked before any row is generated, and
+    again by `inspect` inside the load's transaction."""
+    database = str(connection.execute(text("SELECT current_database()")).scalar_one())
+    return refusal_message(database, environment.standing(connection), allow_testnet=allow_testnet)
 
 
 def packaged_demo_keys() -> Mapping[str, frozenset[str]]:

@@ -106,12 +106,9 @@ def make_pools(seed: int) -> Pools:
 
 def check(target: Target, *, force: bool, allow_testnet: bool = False) -> None:
     """Raise ConfigError when fake must not write to `target` (see `guard`)."""
-    reason = target.refusal(allow_testnet=allow_testnet)
-    if reason:
-        raise ConfigError(
-            f"refusing to write fake data to {target.database}, because {reason}. "
-            "Nothing was written"
-        )
+    refused = target.refusal(allow_testnet=allow_testnet)
+    if refused:
+        raise ConfigError(refused)
     if target.missing_countries:
         raise ConfigError(
             f"the Country table lacks {', '.join(target.missing_countries)}, which fake "
