@@ -21,6 +21,7 @@ from gxschema.cli import (
     dev_commands,
     docs_command,
     fake_command,
+    prisma_commands,
     revision_command,
     schema_commands,
     seed_command,
@@ -73,6 +74,7 @@ config_commands.register(app)
 fake_command.register(app)
 docs_command.register(app)
 revision_command.register(app)
+prisma_commands.register(app)
 
 
 def main() -> None:
