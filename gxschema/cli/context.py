@@ -32,6 +32,7 @@ from gxschema.cli.output import Output
 from gxschema.db import explain_connection_error
 from gxschema.errors import ConfigError, GxSchemaError, OperationError
 from gxschema.locking import MigrationLockTimeoutError
+from gxschema.seeding.errors import SeedError
 from gxschema.settings import ConfigurationError, DatabaseSettings, load_settings, redact
 
 
@@ -201,6 +202,8 @@ def _classify(error: BaseException) -> tuple[int, str]:
         return 2, str(error)
     if isinstance(error, MigrationLockTimeoutError):
         return OperationError.exit_code, str(error)
+    if isinstance(error, SeedError):  # seeding refused (demo data for mainnet, ...): input
+        return 2, str(error)
     if isinstance(error, DBAPIError):
         original = error.orig or error
         first = str(original).strip().splitlines()[0] if str(original).strip() else ""
