@@ -67,6 +67,14 @@ def test_a_password_in_a_url_never_shows_in_an_error(password: str) -> None:
     assert not leaked, f"{leaked} of the password in: {line}"
 
 
+@pytest.mark.parametrize("password", NASTY_PASSWORDS[:2])
+def test_debug_tracebacks_hide_the_password_too(password: str) -> None:
+    url = f"postgresql://gxuser:{password}@127.0.0.1:{CLOSED_PORT}/gx_protocol"
+    ran = gxschema("--debug", "migrate", "--wait", "0", env=clean_env(DATABASE_URL=url))
+    assert ran.code == 2 and "Traceback" in ran.stderr  # --debug shows it...
+    assert not {piece for piece in fragments(password) if piece in ran.output}  # ...redacted
+
+
 @pytest.mark.parametrize("password", [p for p in NASTY_PASSWORDS if "@" in p])
 def test_a_url_with_an_unencoded_at_sign_is_bad_configuration(password: str) -> None:
     url = f"postgresql://gxuser:{password}@127.0.0.1:{CLOSED_PORT}/gx_protocol"

@@ -157,17 +157,21 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except BrokenPipeError:
-            if STATE.debug:
-                traceback.print_exc()
+            _print_traceback_if_debugging()
             report_closed_output()
         except Exception as error:  # every error ends here, as one paragraph
             code, message = _classify(error)
-            if STATE.debug:
-                traceback.print_exc()
+            _print_traceback_if_debugging()
             Output.current().error(redact(message, STATE.secrets), code=code)
             raise typer.Exit(code) from None
 
     return wrapper
+
+
+def _print_traceback_if_debugging() -> None:
+    """With ``--debug``, the traceback of the error being handled, secrets redacted too."""
+    if STATE.debug:
+        sys.stderr.write(redact(traceback.format_exc(), STATE.secrets))
 
 
 def report_closed_output() -> NoReturn:
