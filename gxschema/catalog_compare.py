@@ -6,9 +6,10 @@ record is either *implied* (every catalog of that age had one value for it) or
 *skipped* (it cannot be known):
 
 - implied: an index without ``method``/``keys``/``include``/``predicate`` is a plain
-  ascending btree on its ``columns`` with no predicate (all that Prisma and revisions
-  0001-0005 ever made); a table without ``check_constraints`` has none; a table
-  without ``column_details`` has no identity and no generated column. So the
+  ascending btree on its ``columns`` with default operator classes and no predicate
+  (all that Prisma and revisions 0001-0005 ever made); a table without
+  ``check_constraints`` has none; a table without ``column_details`` has no identity
+  and no generated column. An index is always expected valid. So the
   snapshots that ``adopt`` matches stay byte-identical and adopt still refuses a
   database with a partial index, a CHECK or an identity column it never had.
 - skipped: ``comment`` and the comments of ``column_details`` are compared only when
@@ -220,6 +221,9 @@ def _diff_indexes(table: str, want: dict[str, Any], have: dict[str, Any]) -> lis
             differences.append(
                 Difference("changed", subject, f"unique {have_unique}, expected {want_unique}")
             )
+        if have_entry.get("valid") is False:
+            detail = "invalid: an unfinished CREATE INDEX CONCURRENTLY; drop it and build it again"
+            differences.append(Difference("changed", subject, detail))
         want_entry, have_entry = _complete_index(want_entry), _complete_index(have_entry)
         for field in INDEX_DETAILS:
             if want_entry[field] != have_entry[field]:

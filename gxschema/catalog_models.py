@@ -87,11 +87,11 @@ def sql_text(clause: Any) -> str:
 
 
 def needs_server(index: Index) -> bool:
-    """Whether the index's keys or predicate are expressions the server must deparse."""
+    """Whether the index's keys, operator classes or predicate need the server's text."""
     options = index.dialect_options["postgresql"]
-    return options.get("where") is not None or not all(
-        isinstance(expression, Column) for expression in index.expressions
-    )
+    if options.get("where") is not None or options.get("ops"):
+        return True
+    return not all(isinstance(expression, Column) for expression in index.expressions)
 
 
 def _index(index: Index) -> dict[str, Any]:

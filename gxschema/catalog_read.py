@@ -63,8 +63,9 @@ WHERE n.nspname = :schema AND con.contype = 'p'
 
 # Indexes that do not back a constraint (Prisma makes unique *indexes*, not constraints).
 # `keys` are the key columns by name, or expressions in parentheses, each followed by
-# its ordering when it is not the default (indoption bit 0: DESC, bit 1: NULLS FIRST);
-# `include` the INCLUDE columns; `predicate` the WHERE of a partial index.
+# its operator class and its ordering when not the default (indoption bit 0: DESC,
+# bit 1: NULLS FIRST); `include` the INCLUDE columns; `predicate` the WHERE of a partial
+# index; `valid` is false for an index a CREATE INDEX CONCURRENTLY left unfinished.
 _INDEXES_SQL = """
 SELECT t.relname AS table_name, i.relname AS name, x.indisunique AS is_unique,
        am.amname AS method,
@@ -76,6 +77,9 @@ SELECT t.relname AS table_name, i.relname AS name, x.indisunique AS is_unique,
                          ELSE (SELECT a.attname FROM pg_attribute a
                                WHERE a.attrelid = x.indrelid AND a.attnum = k.attnum)::text
                     END
+                    || (SELECT CASE WHEN opc.opcdefault THEN '' ELSE ' ' || quote_ident(opc.opcname)
+                               END FROM pg_opclass opc
+                        WHERE opc.oid = x.indclass[(k.ord - 1)::int])
                     || CASE WHEN NOT pg_indexam_has_property(am.oid, 'can_order') THEN ''
                             WHEN x.indoption[(k.ord - 1)::int] & 1 <> 0
                             THEN CASE WHEN x.indoption[(k.ord - 1)::int] & 2 <> 0 THEN ' DESC'
@@ -87,7 +91,8 @@ SELECT t.relname AS table_name, i.relname AS name, x.indisunique AS is_unique,
        array(SELECT a.attname FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord)
              JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
              WHERE k.ord > x.indnkeyatts ORDER BY k.ord)::text[] AS include,
-       pg_get_expr(x.indpred, x.indrelid, true) AS predicate
+       pg_get_expr(x.indpred, x.indrelid, true) AS predicate,
+       x.indisvalid AS valid
 FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class t ON t.oid = x.indrelid
@@ -170,6 +175,7 @@ def read(connection: Connection, schema: str, skip: Collection[str] = ()) -> Cat
                 "keys": list(row["keys"]),
                 "include": list(row["include"]),
                 "predicate": row["predicate"],
+                "valid": row["valid"],
             }
         )
     for entry, row in rows(_CONSTRAINTS_SQL):

@@ -106,6 +106,22 @@ DRIFTS: dict[str, tuple[list[str], str]] = {
         'changed index "UserProfile_tenantId_email_idx" on "UserProfile": '
         "keys ['tenantId', '(lower(email))'], expected ['tenantId', 'email']",
     ),
+    "operator class changed": (
+        [
+            'DROP INDEX "UserProfile_tenantId_phoneNum_idx"',
+            'CREATE INDEX "UserProfile_tenantId_phoneNum_idx" ON "UserProfile" '
+            '("tenantId", "phoneNum" text_pattern_ops)',
+        ],
+        'changed index "UserProfile_tenantId_phoneNum_idx" on "UserProfile": '
+        "keys ['tenantId', 'phoneNum text_pattern_ops'], expected ['tenantId', 'phoneNum']",
+    ),
+    "index left invalid by an interrupted CREATE INDEX CONCURRENTLY": (
+        [
+            "UPDATE pg_index SET indisvalid = false "
+            """WHERE indexrelid = '"Transaction_tenantId_type_timestamp_idx"'::regclass"""
+        ],
+        'changed index "Transaction_tenantId_type_timestamp_idx" on "Transaction": invalid',
+    ),
     "index made unique": (
         [
             'DROP INDEX "Contact_tenantId_ownerProfileId_idx"',
@@ -299,6 +315,7 @@ def _probe_metadata() -> MetaData:
     Index("Probe_email_lower_idx", func.lower(probe.c.email), unique=True)
     Index("Probe_amount_desc_idx", probe.c.amount.desc().nulls_last())
     Index("Probe_email_hash_idx", probe.c.email, postgresql_using="hash")
+    Index("Probe_email_pattern_idx", probe.c.email, postgresql_ops={"email": "text_pattern_ops"})
     return local
 
 
