@@ -551,6 +551,7 @@ class Load:
 
     def __post_init__(self) -> None:
         context = multiprocessing.get_context("fork")
+        self._sorted: dict[bool, list[Operation]] = {}
         self._stop = context.Event()
         self._processes: list[tuple[Any, Pipe]] = []
         for index in range(self.writers + self.readers):
@@ -574,10 +575,18 @@ class Load:
             process.join()
 
     def operations(self, writes: bool) -> list[Operation]:
-        return sorted(
-            (op for report in self.reports if report.writes == writes for op in report.operations),
-            key=lambda op: op.ended,
-        )
+        """The writers' (or readers') operations in the order they ended, once stopped."""
+        if writes not in self._sorted:
+            self._sorted[writes] = sorted(
+                (
+                    op
+                    for report in self.reports
+                    if report.writes == writes
+                    for op in report.operations
+                ),
+                key=lambda op: op.ended,
+            )
+        return self._sorted[writes]
 
     def errors(self) -> list[tuple[float, str, str]]:
         return sorted(error for report in self.reports if report.writes for error in report.errors)
