@@ -190,6 +190,16 @@ def test_a_closed_output_is_one_line_and_exit_1(
     assert "output was closed" in line
 
 
+def test_an_error_is_still_said_and_keeps_its_code_when_the_output_is_closed(
+    pg_server: Server, head_database: str
+) -> None:
+    """--json writes the error to stdout too; a closed stdout must not swallow it."""
+    env = clean_env(**pg_server.env(head_database))
+    ran = _piped_into_a_closed_reader(["--json", "migrate", "no_such_revision"], env)
+    line = assert_one_clear_line(ran, 2)
+    assert "unknown revision 'no_such_revision'" in line
+
+
 def test_status_piped_into_head_is_never_a_silent_exit_1(
     pg_server: Server, head_database: str
 ) -> None:

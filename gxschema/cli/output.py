@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any, ClassVar
 
@@ -69,6 +70,12 @@ class Output:
         self.console.print(table)
 
     def error(self, message: str, *, code: int) -> None:
-        if self.as_json and not self._result_printed:  # stdout holds one JSON document
-            sys.stdout.write(json.dumps({"error": message, "exit_code": code}) + "\n")
         self.errors.print(f"gxschema: error: {message}", markup=False)
+        if self.as_json and not self._result_printed:  # stdout holds one JSON document
+            try:
+                sys.stdout.write(json.dumps({"error": message, "exit_code": code}) + "\n")
+                sys.stdout.flush()
+            except BrokenPipeError:
+                # The reader is gone; the error is on stderr already and keeps its exit
+                # code. Stdout goes to /dev/null so the final flush cannot fail again.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
