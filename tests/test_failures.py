@@ -190,6 +190,20 @@ def test_a_closed_output_is_one_line_and_exit_1(
     assert "output was closed" in line
 
 
+def test_a_closed_output_does_not_stop_a_deploy_half_way(
+    pg_server: Server, empty_database: str, engine_for
+) -> None:
+    """deploy prints progress before it migrates: a reader gone by then changes nothing
+    of what it does; it runs to the end, then says the output was cut (exit 1)."""
+    env = clean_env(**pg_server.env(empty_database))
+    ran = _piped_into_a_closed_reader(["deploy", "--env", "testnet", "--wait-timeout", "5"], env)
+    line = assert_one_clear_line(ran, 1)
+    assert "output was closed" in line
+    assert _revision(engine_for, empty_database) == migrator.scripts().get_current_head()
+    with engine_for(empty_database).connect() as connection:
+        assert connection.execute(text('SELECT count(*) FROM "Country"')).scalar() > 0
+
+
 def test_an_error_is_still_said_and_keeps_its_code_when_the_output_is_closed(
     pg_server: Server, head_database: str
 ) -> None:

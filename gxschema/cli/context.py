@@ -9,7 +9,6 @@ Errors become one clear paragraph and an exit code, never a traceback (unless
 from __future__ import annotations
 
 import functools
-import os
 import sys
 import time
 import traceback
@@ -28,7 +27,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from gxschema import embedded
-from gxschema.cli.output import Output
+from gxschema.cli.output import Output, silence_stdout
 from gxschema.db import explain_connection_error
 from gxschema.errors import ConfigError, GxSchemaError, OperationError
 from gxschema.locking import MigrationLockTimeoutError
@@ -153,10 +152,10 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return function(*args, **kwargs)
+            result = function(*args, **kwargs)
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
-        except BrokenPipeError:
+        except BrokenPipeError:  # a write that did not go through `Output`
             _print_traceback_if_debugging()
             report_closed_output()
         except Exception as error:  # every error ends here, as one paragraph
@@ -164,6 +163,9 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
             _print_traceback_if_debugging()
             Output.current().error(redact(message, STATE.secrets), code=code)
             raise typer.Exit(code) from None
+        if Output.stdout_closed:  # it did its work, but not all of its output arrived
+            report_closed_output()
+        return result
 
     return wrapper
 
@@ -179,15 +181,12 @@ def report_closed_output() -> NoReturn:
 
     Not silent, since a bare exit 1 reads like a failed check (``status --check``), and
     not 2, since nothing is wrong with the input: the command could not deliver its
-    whole result. One line on stderr says so (what was written before still stands, and
-    a migration that ran stays applied). Stdout is pointed at /dev/null first, so that
-    the interpreter's final flush of what is still buffered cannot fail again.
+    whole result. One line on stderr says so. The command itself ran to its end (a
+    migration is not cut between two revisions because a reader left: `Output` goes on
+    writing into /dev/null), so what it changed stays changed. Stdout is pointed at
+    /dev/null first, so that the interpreter's final flush cannot fail again.
     """
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # no real stdout (captured): nothing to silence
-        pass
+    silence_stdout()
     try:
         sys.stderr.write(
             "gxschema: error: the output was closed before the whole result was written "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -11,22 +12,36 @@ from rich.console import Console
 from rich.table import Table
 
 
-class _Console(Console):
-    """A rich console that lets a closed stdout (``gxschema status | head -1``) surface.
+def silence_stdout() -> None:
+    """Point file descriptor 1 at /dev/null: later writes and the final flush succeed."""
+    with contextlib.suppress(OSError, ValueError):  # no real stdout (captured): no-op
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
-    Rich's default ends the process with a silent exit 1, which reads like a failed
-    check (``status --check``); raising `BrokenPipeError` instead lets the command line
-    report it as one line (`gxschema.cli.context.report_closed_output`).
+
+class _Console(Console):
+    """A rich console that notes a closed stdout (``gxschema migrate | head -1``).
+
+    Rich's default ends the process at once with a silent exit 1: a migration could
+    stop between two revisions because a reader went away, and the exit reads like a
+    failed check (``status --check``). Instead the command goes on with stdout pointed
+    at /dev/null and, when it has finished, says in one line that its output was cut
+    (`gxschema.cli.context.report_closed_output`, exit 1).
     """
 
     def on_broken_pipe(self) -> None:
-        raise BrokenPipeError(32, "Broken pipe")
+        if self.stderr:  # nowhere left to say anything: the exit code will do
+            self.quiet = True
+            return
+        Output.stdout_closed = True
+        silence_stdout()
 
 
 class Output:
     """Where a command's results go; `--json` switches every command to JSON."""
 
     _current: ClassVar[Output | None] = None
+    stdout_closed: ClassVar[bool] = False
+    """The reader of stdout went away while the command wrote to it."""
 
     def __init__(self, *, as_json: bool = False) -> None:
         self.as_json = as_json
@@ -55,7 +70,12 @@ class Output:
     def result(self, data: dict[str, Any], human: str | None = None) -> None:
         self._result_printed = True
         if self.as_json:
-            sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+            try:
+                sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+                sys.stdout.flush()
+            except BrokenPipeError:
+                Output.stdout_closed = True
+                silence_stdout()
         elif human is not None:
             self.console.print(human, markup=False)
 
@@ -78,4 +98,4 @@ class Output:
             except BrokenPipeError:
                 # The reader is gone; the error is on stderr already and keeps its exit
                 # code. Stdout goes to /dev/null so the final flush cannot fail again.
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                silence_stdout()
