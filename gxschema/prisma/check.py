@@ -13,7 +13,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from gxschema.errors import ConfigError
 from gxschema.prisma import dmmf, node
 from gxschema.prisma.export import render_models
 
@@ -33,20 +32,14 @@ class CheckResult:
     """Operational tables the file does not have (not a difference)."""
 
 
-def _readable(schema_file: Path) -> Path:
-    if not schema_file.is_file():
-        raise ConfigError(f"{schema_file}: no such file")
-    return schema_file
-
-
 def check(schema_file: Path) -> CheckResult:
     """Compare `schema_file` with the models as Prisma's parser sees both."""
-    theirs = dmmf.canonical(node.dmmf(_readable(schema_file)))
-    left_out = [name for name in operational_tables() if name not in theirs["models"]]
     with tempfile.TemporaryDirectory(prefix="gxschema-prisma-") as folder:
         exported = Path(folder) / "schema.prisma"
         exported.write_text(render_models())
-        ours = dmmf.canonical(node.dmmf(exported))
+        theirs_raw, ours_raw = node.dmmf(schema_file, exported)
+    theirs, ours = dmmf.canonical(theirs_raw), dmmf.canonical(ours_raw)
+    left_out = [name for name in operational_tables() if name not in theirs["models"]]
     lines = dmmf.differences(
         ours,
         theirs,
@@ -63,7 +56,7 @@ def migration_sql(schema_file: Path) -> str:
     Operational tables the file leaves out are left out of the models' side too, so
     the script does not drop them.
     """
-    theirs = node.dmmf(_readable(schema_file))
+    (theirs,) = node.dmmf(schema_file)
     present = {model["name"] for model in theirs["models"]}
     leave_out = [name for name in operational_tables() if name not in present]
     with tempfile.TemporaryDirectory(prefix="gxschema-prisma-") as folder:

@@ -74,35 +74,64 @@ def available() -> str | None:
     return None
 
 
+def _start(script: str, *arguments: str) -> subprocess.Popen[str]:
+    folder = node_dir()
+    return subprocess.Popen(
+        [node_executable(), str(folder / script), *arguments],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _finish(process: subprocess.Popen[str], script: str, what: str) -> str:
+    """The stdout of a script; exit 2 means Prisma refused a schema (its own message)."""
+    try:
+        stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise PrismaUnavailableError(f"{script} did not finish in {TIMEOUT_SECONDS} s") from None
+    if process.returncode == 2:
+        raise PrismaSchemaError(f"Prisma cannot read {what}:\n{stderr.strip()}")
+    if process.returncode != 0:
+        raise PrismaUnavailableError(
+            f"{script} failed (exit {process.returncode}): {stderr.strip()[-2000:]}"
+        )
+    return stdout
+
+
 def run_script(script: str, *arguments: str, what: str) -> str:
     """Run one of the project's scripts and return its stdout.
 
     Exit 2 of a script means Prisma refused a schema: its message (stderr) is raised
     as `PrismaSchemaError`; anything else failing is an unexpected error of the tools.
     """
-    folder = node_dir()
-    completed = subprocess.run(
-        [node_executable(), str(folder / script), *arguments],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_SECONDS,
-        check=False,
-    )
-    if completed.returncode == 2:
-        raise PrismaSchemaError(f"Prisma cannot read {what}:\n{completed.stderr.strip()}")
-    if completed.returncode != 0:
-        raise PrismaUnavailableError(
-            f"{script} failed (exit {completed.returncode}): {completed.stderr.strip()[-2000:]}"
-        )
-    return completed.stdout
+    return _finish(_start(script, *arguments), script, what)
 
 
-def dmmf(schema_file: Path) -> dict[str, Any]:
-    """Prisma's data model (DMMF `datamodel`) of a schema file."""
-    output = run_script("dmmf.js", str(schema_file.resolve()), what=str(schema_file))
-    datamodel: dict[str, Any] = json.loads(output)["datamodel"]
-    return datamodel
+def dmmf(*schema_files: Path) -> list[dict[str, Any]]:
+    """Prisma's data model (DMMF `datamodel`) of each schema file, in order.
+
+    The files are read at the same time (each is a `prisma generate`, a few seconds
+    of mostly waiting); the first one Prisma refuses raises `PrismaSchemaError`.
+    """
+    for schema_file in schema_files:
+        if not schema_file.is_file():
+            raise ConfigError(f"{schema_file}: no such file")
+    processes = [_start("dmmf.js", str(path.resolve())) for path in schema_files]
+    try:
+        outputs = [
+            _finish(process, "dmmf.js", str(path))
+            for process, path in zip(processes, schema_files, strict=True)
+        ]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    return [json.loads(output)["datamodel"] for output in outputs]
 
 
 def migrate_diff(from_schema: Path | None, to_schema: Path, *, what: str) -> str:

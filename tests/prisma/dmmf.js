@@ -24,7 +24,9 @@ const HERE = __dirname;
 function forPrisma7(source) {
   const generatorBlock = /^[ \t]*generator\s+\w+\s*\{[^}]*\}/gm;
   const connectionSetting = /^[ \t]*(url|directUrl|shadowDatabaseUrl)\s*=.*$/gm;
-  const withoutGenerators = source.replace(generatorBlock, "");
+  // Blank lines in place of what is removed: Prisma's messages keep the file's line numbers.
+  const blank = (text) => text.replace(/[^\n]/g, "");
+  const withoutGenerators = source.replace(generatorBlock, blank);
   return withoutGenerators.replace(/(datasource\s+\w+\s*\{)([^}]*)\}/m, (_, head, body) => {
     return head + body.replace(connectionSetting, "") + "}";
   });
@@ -58,8 +60,13 @@ function main() {
       },
     });
     if (run.status !== 0 || !fs.existsSync(out)) {
-      const message = (run.stderr || "") + (run.stdout || "");
-      process.stderr.write(message.replaceAll(copy, schemaPath));
+      const message = ((run.stderr || "") + (run.stdout || ""))
+        .split("\n")
+        .filter((line) => !line.startsWith("Prisma schema loaded from"))
+        .join("\n")
+        .replaceAll(copy, schemaPath)
+        .replace(/(-->\s+)schema\.prisma:/g, `$1${schemaPath}:`);
+      process.stderr.write(message);
       process.exit(2);
     }
     process.stdout.write(fs.readFileSync(out, "utf8"));
