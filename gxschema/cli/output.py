@@ -57,7 +57,9 @@ class Output:
 
     @classmethod
     def use(cls, output: Output) -> Output:
+        """Make `output` the current one, for a new command (stdout not closed yet)."""
         cls._current = output
+        cls.stdout_closed = False
         return output
 
     def info(self, message: str) -> None:
