@@ -4,9 +4,10 @@
 the models' catalog, its expressions canonicalised by the server
 (`gxschema.catalog_canonical`), against `catalog.from_database` (columns, types,
 defaults, keys, indexes in full, CHECKs, comments, identity and generated columns,
-enums and their order), and the grants against the least-privilege policy
-(`gxschema.grants`, since revision 0006 applies that policy; ``verify --no-grants``
-leaves them out, for a database whose roles an administrator manages otherwise).
+enums and their order), and the grants and row-level security against the
+least-privilege policy (`gxschema.grants`, `gxschema.row_security`), which revision
+0006 applies; ``verify --no-grants`` leaves those out, for a database whose roles an
+administrator manages otherwise.
 Every difference is one line naming the object.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from gxschema import catalog, grants
+from gxschema import catalog, grants, privileges, row_security
 
 
 def check(connection: Connection, *, check_grants: bool = True) -> list[catalog.Difference]:
@@ -24,5 +25,7 @@ def check(connection: Connection, *, check_grants: bool = True) -> list[catalog.
     expected = catalog.canonicalise(connection, metadata, catalog.from_models())
     differences = catalog.diff(expected, catalog.from_database(connection))
     if check_grants:
-        differences += grants.check(connection, expected["tables"])
+        names = privileges.roles()
+        differences += grants.check(connection, expected["tables"], names)
+        differences += row_security.check(connection, names)
     return sorted(differences, key=lambda d: (d.subject, d.kind, d.detail))

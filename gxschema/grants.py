@@ -10,8 +10,9 @@ the policy and each role it names (plus ``PUBLIC``, which must hold nothing):
   ``extra privileges``;
 - any column-level grant to these roles: ``extra column privileges`` (a column
   UPDATE on ``AuditLog`` would undo append-only as surely as a table grant);
-- a role of the policy that does not exist: one ``missing role`` line, not one per table;
-- the secret table without row-level security enabled.
+- a role of the policy that does not exist: one ``missing role`` line, not one per table.
+
+Which rows of ``SystemConfig`` a role sees is `gxschema.row_security`'s part.
 
 Each a `Difference` naming the table and the role, like the rest of the drift gate.
 """
@@ -52,10 +53,10 @@ WHERE n.nspname = :schema AND c.relname = ANY(:tables) AND att.attnum > 0
   AND NOT att.attisdropped
 """
 
-_ROW_SECURITY_SQL = """
-SELECT c.relname AS table_name, c.relrowsecurity AS enabled
+_TABLES_SQL = """
+SELECT c.relname AS table_name
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = :schema AND c.relname = ANY(:tables)
+WHERE n.nspname = :schema AND c.relkind IN ('r', 'p') AND c.relname = ANY(:tables)
 """
 
 Policy = Mapping[str, Mapping[str, frozenset[str]]]
@@ -67,12 +68,10 @@ def compare(
     policy: Policy,
     roles: Iterable[str],
     *,
-    row_security: Iterable[str] = (),
     schema: str = "public",
 ) -> list[Difference]:
     """Every way the grants of `roles` (and PUBLIC) on `policy`'s tables differ from it.
 
-    `row_security` names the tables that must have row-level security enabled.
     Tables of the policy missing from the database are left to the catalog comparison.
     """
     params: dict[str, Any] = {"schema": schema, "tables": list(policy)}
@@ -89,13 +88,7 @@ def compare(
     checked = existing | {PUBLIC}
 
     granted: dict[tuple[str, str], set[str]] = {}
-    live_tables = set()
-    for row in connection.execute(text(_ROW_SECURITY_SQL), params).mappings():
-        live_tables.add(row["table_name"])
-        if row["table_name"] in set(row_security) and not row["enabled"]:
-            differences.append(
-                Difference("changed", f'table "{row["table_name"]}"', "row-level security off")
-            )
+    live_tables = set(connection.execute(text(_TABLES_SQL), params).scalars())
     for row in connection.execute(text(_TABLE_GRANTS_SQL), params).mappings():
         if row["grantee"] in checked:
             granted.setdefault((row["table_name"], row["grantee"]), set()).add(row["privilege"])
@@ -128,9 +121,4 @@ def check(
 ) -> list[Difference]:
     """The grants against the policy of `gxschema.privileges`, for `tables` and alembic_version."""
     names = names or privileges.roles()
-    return compare(
-        connection,
-        privileges.table_privileges(tables, names),
-        names.all(),
-        row_security=[privileges.SECRET_TABLE],
-    )
+    return compare(connection, privileges.table_privileges(tables, names), names.all())

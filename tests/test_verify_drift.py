@@ -32,7 +32,7 @@ from sqlalchemy import (
     text,
 )
 
-from gxschema import catalog, drift, grants
+from gxschema import catalog, drift, grants, privileges, row_security
 from gxschema.models import metadata
 
 from .cli import clean_env, gxschema
@@ -268,7 +268,7 @@ def test_grants_compare_with_explicit_expected_values(
     }
     ghost = f"gx_absent_{uuid.uuid4().hex[:8]}"
     with engine.connect() as connection:
-        found = grants.compare(connection, policy, [writer, reader, ghost], row_security=["Secret"])
+        found = grants.compare(connection, policy, [writer, reader, ghost])
     assert sorted(map(str, found)) == sorted(
         [
             f'missing role "{ghost}"',
@@ -276,7 +276,6 @@ def test_grants_compare_with_explicit_expected_values(
             f'extra privileges of "{writer}" on "Ledger": TRUNCATE',
             f'missing privileges of "{reader}" on "Ledger": SELECT',
             'extra privileges of "PUBLIC" on "Secret": SELECT',
-            'changed table "Secret": row-level security off',
         ]
     )
     _drift(
@@ -285,10 +284,38 @@ def test_grants_compare_with_explicit_expected_values(
         f'REVOKE TRUNCATE ON "Ledger" FROM "{writer}"',
         f'GRANT SELECT ON "Ledger" TO "{reader}"',
         'REVOKE SELECT ON "Secret" FROM PUBLIC',
-        'ALTER TABLE "Secret" ENABLE ROW LEVEL SECURITY',
     )
     with engine.connect() as connection:
-        assert grants.compare(connection, policy, [writer, reader], row_security=["Secret"]) == []
+        assert grants.compare(connection, policy, [writer, reader]) == []
+
+
+def test_row_level_security_policies_are_compared_as_the_server_writes_them(
+    head_database, engine_for
+) -> None:
+    engine = engine_for(head_database)
+    with engine.connect() as connection:  # the policy's text and the server's differ...
+        expected = row_security.expected_policies(connection, privileges.roles())
+        assert expected[("SystemConfig", "gx_config_read_public")]["using"] == '(NOT "isSecret")'
+        # ...and a head database holds exactly the policy
+        assert row_security.check(connection) == []
+    _drift(
+        engine,
+        'ALTER POLICY "gx_config_read_public" ON "SystemConfig" USING (true)',
+        'DROP POLICY "gx_config_app_delete" ON "SystemConfig"',
+        'CREATE POLICY "everyone" ON "SystemConfig" FOR SELECT TO PUBLIC USING (true)',
+        'ALTER TABLE "SystemConfig" FORCE ROW LEVEL SECURITY',
+        'ALTER TABLE "Wallet" ENABLE ROW LEVEL SECURITY',
+    )
+    with engine.connect() as connection:
+        found = [str(d) for d in drift.check(connection)]
+    assert found == [
+        'extra policy "everyone" on "SystemConfig": SELECT to public',
+        'missing policy "gx_config_app_delete" on "SystemConfig"',
+        'changed policy "gx_config_read_public" on "SystemConfig": using \'true\', '
+        "expected '(NOT \"isSecret\")'",
+        'changed table "SystemConfig": row-level security forced',
+        'changed table "Wallet": row-level security on',
+    ]
 
 
 # -- what the package's models do not declare: a table of our own -------------------------
