@@ -158,6 +158,18 @@ def check_target(connection: Connection, env: str, *, reassign: bool = False) ->
     return state
 
 
+def demo_refusal(state: Standing) -> str | None:
+    """Why devnet's demo rows must not go into this database (a clause), or None.
+
+    For writers of demo rows that do not record an environment themselves (the seeding
+    library): only the record counts here; judging an unrecorded database by its data
+    is left to the commands, which can say how to record it.
+    """
+    if state.recorded is not None and state.recorded not in DEMO_ENVIRONMENTS:
+        return f"the database is recorded as {state.recorded}"
+    return None
+
+
 @dataclass(frozen=True)
 class Recording:
     """What `record` did."""

@@ -301,3 +301,17 @@ def test_two_seeds_of_different_environments_at_once_record_one(
     assert sorted(codes.values()) == [0, 2], codes
     record = _record(engine)
     assert record is not None and record["configValue"] == winners[0]
+
+
+def test_the_seeding_library_refuses_demo_rows_where_the_record_does(
+    pg_server, head_database, engine_for
+) -> None:
+    engine = engine_for(head_database)
+    devnet = seeding.load(ROOT / "seeds", "devnet")
+    ran = gxschema("seed", "--env", "testnet", env=clean_env(**pg_server.env(head_database)))
+    assert ran.code == 0, ran.output
+    before = _hashes(engine)
+    with pytest.raises(seeding.SeedError, match="recorded as testnet"):
+        seeding.apply(engine, devnet, env="devnet")
+    assert _hashes(engine) == before
+    assert seeding.apply(engine, devnet, env="devnet", dry_run=True).changed  # reads only

@@ -73,6 +73,16 @@ def run_seed(
             environment.check_target(connection, chosen, reassign=reassign)
             if datasets is None:
                 datasets = _load(folder, chosen, only)
+            recording = None
+            if not dry_run:
+                # recorded first, so the seed writes for the environment the database now
+                # has; the same transaction, so a failed seed takes the record back with it
+                recording = environment.record(
+                    connection,
+                    chosen,
+                    reassign=reassign,
+                    by=f"`gxschema {command} --env {chosen}` on {runner_name()}",
+                )
             report = seeding.apply(
                 connection,
                 datasets,
@@ -81,14 +91,6 @@ def run_seed(
                 overwrite=overwrite,
                 applied_by=runner_name(),
             )
-            recording = None
-            if not dry_run:
-                recording = environment.record(
-                    connection,
-                    chosen,
-                    reassign=reassign,
-                    by=f"`gxschema {command} --env {chosen}` on {runner_name()}",
-                )
     finally:
         engine.dispose()
     if recording is not None and recording.changed:

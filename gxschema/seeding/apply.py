@@ -67,7 +67,8 @@ def apply(
     `overwrite` resets operator-changed values (SystemConfig values, feature flag
     switches) to the file's. `applied_by` is stored in ``SeedDataset.appliedBy``.
     Raises `SeedError` before touching the database if `env` is unknown or a demo
-    dataset is offered to an environment other than devnet.
+    dataset is offered to an environment other than devnet, and before writing if the
+    database's recorded environment refuses demo rows (`gxschema.environment`).
     """
     if env not in ENVIRONMENTS:
         raise SeedError(f'unknown environment "{env}": expected one of {", ".join(ENVIRONMENTS)}')
@@ -80,6 +81,8 @@ def apply(
     report = SeedReport(env=env, dry_run=dry_run, overwrite=overwrite)
     with _transaction(target, read_only=dry_run) as connection:
         connection.execute(select(func.pg_advisory_xact_lock(SEED_LOCK_KEY)))
+        if not dry_run and any(dataset.demo for dataset in datasets):
+            _refuse_demo_outside_devnet(connection)
         now: datetime = connection.execute(select(func.now())).scalar_one()
         for dataset in datasets:
             report.datasets.append(
@@ -93,6 +96,22 @@ def apply(
                 )
             )
     return report
+
+
+def _refuse_demo_outside_devnet(connection: Connection) -> None:
+    """Demo rows only where the database's recorded environment allows them.
+
+    `gxschema seed` checks (and records) the environment before calling `apply`; this
+    holds every other caller of the library to the record too (an unrecorded database
+    is judged by the commands, which say how to record it).
+    """
+    from gxschema import environment  # not at import time: it imports this package
+
+    reason = environment.demo_refusal(environment.standing(connection))
+    if reason:
+        raise SeedError(
+            f"refusing the demo rows: {reason} (see gxschema.environment); nothing was written"
+        )
 
 
 @contextmanager
