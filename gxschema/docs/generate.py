@@ -3,6 +3,7 @@
 The output folder (``docs/schema`` by default) is the generator's own:
 
 - ``README.md``, the index, and ``<domain>.md``, one page per domain;
+- ``schema.prisma``, the TypeScript services' Prisma schema (`gxschema.prisma.export`);
 - ``er/overview.dot`` and ``er/<domain>.dot``, the ER diagrams' sources, and beside
   each its rendered ``.svg``.
 
@@ -28,6 +29,7 @@ from gxschema.docs import blocks, diagrams, markdown, scaling
 from gxschema.docs.counts import V2_1_REVISION, comparison_table, count
 from gxschema.docs.schema import load
 from gxschema.errors import ConfigError
+from gxschema.prisma.export import render_models
 
 BLOCKS: tuple[tuple[str, str], ...] = (
     ("schema-notes.md", "counts"),
@@ -100,6 +102,7 @@ def plan(out: Path) -> Plan:
     head_counts = count(catalog.from_models())
     result = Plan(out=out)
     result.files[out / "README.md"] = markdown.index_page(schema, head_counts, head)
+    result.files[out / "schema.prisma"] = render_models()  # the TypeScript services' schema
     for domain in schema.domains:
         result.files[out / markdown.page_of(domain.name)] = markdown.domain_page(
             schema, domain.name
