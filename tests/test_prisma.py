@@ -41,6 +41,13 @@ COMMITTED = ROOT / "docs" / "schema" / "schema.prisma"
 OPERATIONAL = DOMAINS["operations"]
 
 
+def test_v2_1_fixture_is_the_shared_file() -> None:
+    shared = ROOT.parent / "shared" / "fixtures" / REAL_V2_1.name
+    if not shared.exists():
+        pytest.skip("../shared is not beside the project (a user's machine)")
+    assert REAL_V2_1.read_bytes() == shared.read_bytes()
+
+
 @pytest.fixture(scope="session")
 def prisma_node() -> Path:
     """The Node project with Prisma installed, or a skip saying what is missing."""
