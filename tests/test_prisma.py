@@ -27,11 +27,28 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
+from sqlalchemy import (
+    VARCHAR,
+    Column,
+    Float,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TIMESTAMP, UUID
 
 from gxschema import catalog
 from gxschema.models import DOMAINS
 from gxschema.prisma import dmmf, node
-from gxschema.prisma.export import render_models
+from gxschema.prisma.export import render, render_models
+from gxschema.prisma.names import default_name
 
 from .cli import clean_env, gxschema
 from .conftest import FIXTURES, ROOT
@@ -394,3 +411,89 @@ def test_docs_check_fails_on_a_schema_prisma_older_than_the_models(tmp_path: Pat
     written = gxschema("docs", env=clean_env(), cwd=tmp_path)
     assert "wrote    docs/schema/schema.prisma" in written.stdout
     assert stale.read_text() == render_models()
+
+
+def _beyond_v2_1() -> MetaData:
+    """Tables using what schema v2.1 does not: names Prisma would not pick, serial ids,
+    database-generated defaults, other native types, two relations between two models."""
+    metadata = MetaData()
+    long_a, long_b = "aVeryLongColumnNameThatGoesOnAndOn", "anotherVeryLongColumnNameToo"
+    Table(
+        "Account",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("code", VARCHAR(40), nullable=False),
+        Column("token", UUID(as_uuid=False), server_default=text("gen_random_uuid()")),
+        Column("openedAt", TIMESTAMP(precision=6), nullable=False),
+        Column("score", Float, nullable=True),
+        Column("rank", SmallInteger, server_default=text("7"), nullable=False),
+        Column("note", Text, server_default=text("'it''s'::text"), nullable=False),
+        Column(long_a, Text),
+        Column(long_b, Text),
+        PrimaryKeyConstraint("id", name="Account_pkey"),
+        Index("Account_code_unique", "code", unique=True),
+        Index(default_name("Account", [long_a, long_b], "idx"), long_a, long_b),
+    )
+    Table(
+        "Transfer",
+        metadata,
+        Column("transferId", Text, nullable=False),
+        Column("fromId", Integer, nullable=False),
+        Column("toId", Integer, nullable=True),
+        Column("amount", Numeric(12, 2), nullable=False, server_default=text("0")),
+        PrimaryKeyConstraint("transferId", name="Transfer_primary"),
+        ForeignKeyConstraint(
+            ["fromId"],
+            ["Account.id"],
+            name="Transfer_fromId_fkey",
+            ondelete="NO ACTION",
+            onupdate="RESTRICT",
+        ),
+        ForeignKeyConstraint(
+            ["toId"],
+            ["Account.id"],
+            name="Transfer_to_account",
+            ondelete="SET NULL",
+            onupdate="CASCADE",
+        ),
+        Index("transfer_by_from", "fromId"),
+    )
+    return metadata
+
+
+def test_export_beyond_v2_1_round_trips_through_prismas_engine(
+    prisma_node: Path, tmp_path: Path, pg_server: Any, empty_database: str, engine_for: Any
+) -> None:
+    metadata = _beyond_v2_1()
+    text_ = render(metadata, revision="test")
+    for expected in (
+        "@id @default(autoincrement())",
+        '@unique(map: "Account_code_unique") @db.VarChar(40)',
+        '@default(dbgenerated("gen_random_uuid()")) @db.Uuid',
+        "@db.Timestamp(6)",
+        "@default(7) @db.SmallInt",
+        '@default("it\'s")',
+        '@id(map: "Transfer_primary")',
+        '@@index([fromId], map: "transfer_by_from")',
+        "onDelete: NoAction, onUpdate: Restrict)",
+        'map: "Transfer_to_account")',
+        '@relation("Transfer_fromId_fkey", fields: [fromId], references: [id]',
+    ):
+        assert expected in text_, expected
+    assert 'map: "Account_aVeryLong' not in text_  # Prisma's own cut name needs no map
+    schema = tmp_path / "schema.prisma"
+    schema.write_text(text_)
+    _apply(pg_server, empty_database, node.migrate_diff(None, schema, what="the export"))
+    with engine_for(empty_database).connect() as connection:
+        by_prisma = catalog.from_database(connection)
+    other = pg_server.create_database()
+    try:
+        engine = engine_for(other)
+        metadata.create_all(engine)
+        with engine.connect() as connection:
+            by_sqlalchemy = catalog.from_database(connection)
+    finally:
+        engine.dispose()
+        pg_server.drop_database(other)
+    differences = catalog.diff(by_sqlalchemy, by_prisma)
+    assert differences == [], "\n".join(map(str, differences))

@@ -173,19 +173,37 @@ def _relations(tables: list[Table]) -> list[_Relation]:
         for table in tables
         for constraint in sorted(table.foreign_key_constraints, key=lambda c: str(c.name))
     ]
+    for table, constraint in constraints:
+        if constraint.referred_table.name not in known:
+            raise ExportError(
+                f"{table.name}: foreign key {constraint.name} refers to "
+                f"{constraint.referred_table.name}, which is not exported"
+            )
     pairs = Counter(
         frozenset((table.name, constraint.referred_table.name)) for table, constraint in constraints
     )
+    # (model, field) names in use: a derived relation field must not take one of them.
+    taken = {(table.name, column.name) for table in tables for column in table.columns}
+    for table, constraint in constraints:
+        names = RELATION_FIELDS.get(str(constraint.name))
+        if names is not None:
+            taken |= {
+                (table.name, names.on_child),
+                (constraint.referred_table.name, names.on_parent),
+            }
     relations = []
     for table, constraint in constraints:
         parent = constraint.referred_table
-        if parent.name not in known:
-            raise ExportError(
-                f"{table.name}: foreign key {constraint.name} refers to {parent.name}, "
-                "which is not exported"
+        names = RELATION_FIELDS.get(str(constraint.name))
+        if names is None:
+            names = derived_relation_fields(
+                table.name,
+                parent.name,
+                str(constraint.name),
+                columns=[element.parent.name for element in constraint.elements],
+                taken=taken,
             )
-        name = str(constraint.name)
-        names = RELATION_FIELDS.get(name) or derived_relation_fields(table.name, parent.name, name)
+            taken |= {(table.name, names.on_child), (parent.name, names.on_parent)}
         shared = pairs[frozenset((table.name, parent.name))] > 1 or table is parent
         relations.append(_Relation(constraint, table, parent, names, named=shared))
     return relations
@@ -356,11 +374,23 @@ def _scalar(
     elif app_default == "updatedAt":
         attributes.append("@updatedAt")
     server_default = _server_default(table, column, base)
+    if server_default is None and _is_serial(table, column):
+        server_default = "autoincrement()"
     if server_default is not None:
         attributes.append(f"@default({server_default})")
     if native:
         attributes.append(native)
     return type_, attributes
+
+
+def _is_serial(table: Table, column: Column[Any]) -> bool:
+    """Whether PostgreSQL makes the column `serial` (SQLAlchemy's implicit autoincrement)."""
+    return (
+        table.autoincrement_column is column
+        and column.server_default is None
+        and column.identity is None
+        and column.default is None
+    )
 
 
 def _enum_type(column_type: Any) -> sqltypes.Enum | None:
@@ -453,8 +483,3 @@ def _server_default(table: Table, column: Column[Any], prisma_type: str) -> str 
         if prisma_type == "String":
             return json.dumps(value)
     return f"dbgenerated({json.dumps(sql)})"
-
-
-def model_names(metadata: MetaData) -> Iterable[str]:
-    """The model names the export writes (the table names)."""
-    return (table.name for table in _tables_in_order(metadata))

@@ -119,11 +119,38 @@ RELATION_FIELDS: dict[str, RelationFields] = {
 """Prisma field names of each relation of schema v2.1, by foreign key name."""
 
 
-def derived_relation_fields(child: str, parent: str, constraint: str) -> RelationFields:
-    """Names for a relation `RELATION_FIELDS` does not know, as `prisma format` picks them.
+def derived_relation_fields(
+    child: str,
+    parent: str,
+    constraint: str,
+    *,
+    columns: list[str],
+    taken: set[tuple[str, str]],
+) -> RelationFields:
+    """Names for a relation `RELATION_FIELDS` does not know, close to what `prisma format` picks.
 
-    The child's field is the parent model's name with a lower-case first letter, the
-    parent's field is the child model's name; the relation is named after the foreign
-    key, which makes it unique when two relations join the same models.
+    The child's field is its foreign key column without the ``Id`` (``walletId`` ->
+    ``wallet``), or the parent model's name with a lower-case first letter; the
+    parent's field is the child model's name, followed by the child's field's name
+    when that is taken (two relations from the same model). The relation is named
+    after the foreign key, unique in the database. A name already used on a model
+    (`taken`: (model, field) pairs) gets a number.
     """
-    return RelationFields(parent[:1].lower() + parent[1:], child, constraint)
+    column = columns[0] if len(columns) == 1 else ""
+    if column.endswith("Id") and len(column) > 2:
+        on_child = column[:-2]
+    else:
+        on_child = parent[:1].lower() + parent[1:]
+    on_child = _free(child, on_child, taken)
+    on_parent = child
+    if (parent, on_parent) in taken:
+        on_parent = child + on_child[:1].upper() + on_child[1:]
+    return RelationFields(on_child, _free(parent, on_parent, taken), constraint)
+
+
+def _free(model: str, name: str, taken: set[tuple[str, str]]) -> str:
+    candidate, number = name, 1
+    while (model, candidate) in taken:
+        number += 1
+        candidate = f"{name}{number}"
+    return candidate
