@@ -340,9 +340,19 @@ def _run_tool(tool: PgTool, arguments: list[str], env: dict[str, str], secrets: 
         preexec_fn=children.die_with_parent_hook(),  # no pg_dump finishing for nobody
     )
     if completed.returncode != 0:
+        hint = ""
+        if "row-level security" in (completed.stderr or ""):
+            # pg_dump reads with row_security off: a role that neither owns SystemConfig
+            # nor has BYPASSRLS is refused rather than given a dump without the secret rows.
+            hint = (
+                "; the backup role must own the tables or have BYPASSRLS "
+                "(ALTER ROLE <backup role> BYPASSRLS) to dump SystemConfig, whose secret rows "
+                "row-level security hides"
+            )
         raise OperationError(
             redact(
-                f"{tool.name} failed (exit {completed.returncode}): {_stderr_summary(completed)}",
+                f"{tool.name} failed (exit {completed.returncode}): "
+                f"{_stderr_summary(completed)}{hint}",
                 secrets,
             )
         )

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 from gxschema import backup, migrator
 from gxschema.cli import backup_commands, deploy_command
 from gxschema.cli.output import Output
-from gxschema.errors import CheckFailedError, ConfigError
+from gxschema.errors import CheckFailedError, ConfigError, OperationError
 from gxschema.settings import DatabaseSettings
 
 # Every character that breaks URLs and shell quoting: it must show up nowhere.
@@ -238,6 +238,8 @@ def backup_role(pg_server, head_database) -> Iterator[str]:
         head_database,
         [
             "ALTER ROLE {role} CREATEDB",
+            # pg_read_all_data does not bypass row-level security (SystemConfig has it).
+            "ALTER ROLE {role} BYPASSRLS",
             "GRANT pg_read_all_data TO {role}",
             'GRANT INSERT, UPDATE ON "BackupRecord" TO {role}',
         ],
@@ -530,6 +532,29 @@ def test_the_password_reaches_the_tools_only_through_their_environment(
         assert not any(SECRET_MARKER in argument for argument in args)
     for _args, env in tools:
         assert env["PGPASSWORD"] == ROLE_PASSWORD and env["PGUSER"] == backup_role
+
+
+def test_a_backup_role_without_bypassrls_is_told_what_it_lacks(
+    pg_server, head_database, tmp_path: Path
+) -> None:
+    # SystemConfig has row-level security (0006): pg_dump refuses rather than dump it half.
+    role = _create_role(
+        pg_server,
+        head_database,
+        [
+            "ALTER ROLE {role} CREATEDB",
+            "GRANT pg_read_all_data TO {role}",
+            'GRANT INSERT, UPDATE ON "BackupRecord" TO {role}',
+        ],
+    )
+    try:
+        settings = _settings(pg_server, head_database, user=role, password=ROLE_PASSWORD)
+        with pytest.raises(OperationError, match=r"BYPASSRLS") as raised:
+            backup.take_backup(settings, tmp_path)
+        assert SECRET_MARKER not in str(raised.value)
+        assert not list(tmp_path.glob("*.dump"))
+    finally:
+        _drop_role(pg_server, head_database, role)
 
 
 def test_tool_discovery_fits_the_server_or_says_what_to_install(pg_server) -> None:
