@@ -18,19 +18,9 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
+const { forPrisma7 } = require("./schema-source.js");
 
 const HERE = __dirname;
-
-function forPrisma7(source) {
-  const generatorBlock = /^[ \t]*generator\s+\w+\s*\{[^}]*\}/gm;
-  const connectionSetting = /^[ \t]*(url|directUrl|shadowDatabaseUrl)\s*=.*$/gm;
-  // Blank lines in place of what is removed: Prisma's messages keep the file's line numbers.
-  const blank = (text) => text.replace(/[^\n]/g, "");
-  const withoutGenerators = source.replace(generatorBlock, blank);
-  return withoutGenerators.replace(/(datasource\s+\w+\s*\{)([^}]*)\}/m, (_, head, body) => {
-    return head + body.replace(connectionSetting, "") + "}";
-  });
-}
 
 function main() {
   const schemaPath = process.argv[2];
@@ -43,7 +33,7 @@ function main() {
     const out = path.join(work, "dmmf.json");
     const generator = path.join(HERE, "dmmf-generator.js");
     const schema =
-      forPrisma7(fs.readFileSync(schemaPath, "utf8")) +
+      forPrisma7(fs.readFileSync(schemaPath, "utf8"), { dropGenerators: true }) +
       `\ngenerator gxschema_dmmf {\n  provider = ${JSON.stringify("node " + generator)}\n  output = ${JSON.stringify(out)}\n}\n`;
     const copy = path.join(work, "schema.prisma");
     fs.writeFileSync(copy, schema);

@@ -19,6 +19,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
+const { forPrisma7 } = require("./schema-source.js");
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 async function loadEngine() {
@@ -29,14 +30,6 @@ async function loadEngine() {
   bindings.__wbg_set_wasm(instance.exports);
   instance.exports.__wbindgen_start();
   return bindings.SchemaEngine;
-}
-
-// Prisma 7 refuses connection settings in a schema file; they do not change the model.
-function forPrisma7(source) {
-  const connectionSetting = /^[ \t]*(url|directUrl|shadowDatabaseUrl)\s*=.*$/gm;
-  return source.replace(/(datasource\s+\w+\s*\{)([^}]*)\}/m, (_, head, body) => {
-    return head + body.replace(connectionSetting, "") + "}";
-  });
 }
 
 function target(kind, file) {
