@@ -458,6 +458,17 @@ def _beyond_v2_1() -> MetaData:
         ),
         Index("transfer_by_from", "fromId"),
     )
+    Table(  # names Prisma's grammar refuses: @@map / @map
+        "ledger-entry",
+        metadata,
+        Column("entry id", Text, nullable=False),
+        Column("accountId", Integer, nullable=False),
+        PrimaryKeyConstraint("entry id", name="ledger-entry_pkey"),
+        ForeignKeyConstraint(
+            ["accountId"], ["Account.id"], name="ledger-entry_accountId_fkey", onupdate="CASCADE"
+        ),
+        Index("ledger-entry_entry id_accountId_idx", "entry id", "accountId"),
+    )
     return metadata
 
 
@@ -478,6 +489,11 @@ def test_export_beyond_v2_1_round_trips_through_prismas_engine(
         "onDelete: NoAction, onUpdate: Restrict)",
         'map: "Transfer_to_account")',
         '@relation("Transfer_fromId_fkey", fields: [fromId], references: [id]',
+        "model ledgerEntry {",
+        '  entryId   String  @id @map("entry id")',
+        '@@map("ledger-entry")',
+        "@@index([entryId, accountId])",
+        "ledgerEntry                        ledgerEntry[]",
     ):
         assert expected in text_, expected
     assert 'map: "Account_aVeryLong' not in text_  # Prisma's own cut name needs no map

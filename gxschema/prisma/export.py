@@ -182,14 +182,15 @@ def _relations(tables: list[Table]) -> list[_Relation]:
     pairs = Counter(
         frozenset((table.name, constraint.referred_table.name)) for table, constraint in constraints
     )
-    # (model, field) names in use: a derived relation field must not take one of them.
-    taken = {(table.name, column.name) for table in tables for column in table.columns}
+    # (model, field) Prisma names in use: a derived relation field must not take one.
+    model = {table.name: prisma_name(table.name) for table in tables}
+    taken = {(model[t.name], prisma_name(c.name)) for t in tables for c in t.columns}
     for table, constraint in constraints:
         names = RELATION_FIELDS.get(str(constraint.name))
         if names is not None:
             taken |= {
-                (table.name, names.on_child),
-                (constraint.referred_table.name, names.on_parent),
+                (model[table.name], names.on_child),
+                (model[constraint.referred_table.name], names.on_parent),
             }
     relations = []
     for table, constraint in constraints:
@@ -197,13 +198,13 @@ def _relations(tables: list[Table]) -> list[_Relation]:
         names = RELATION_FIELDS.get(str(constraint.name))
         if names is None:
             names = derived_relation_fields(
-                table.name,
-                parent.name,
+                model[table.name],
+                model[parent.name],
                 str(constraint.name),
-                columns=[element.parent.name for element in constraint.elements],
+                columns=[prisma_name(element.parent.name) for element in constraint.elements],
                 taken=taken,
             )
-            taken |= {(table.name, names.on_child), (parent.name, names.on_parent)}
+            taken |= {(model[table.name], names.on_child), (model[parent.name], names.on_parent)}
         shared = pairs[frozenset((table.name, parent.name))] > 1 or table is parent
         relations.append(_Relation(constraint, table, parent, names, named=shared))
     return relations
@@ -227,8 +228,8 @@ def _forward_field(relation: _Relation) -> tuple[str, str, str]:
     arguments = []
     if relation.named:
         arguments.append(json.dumps(relation.names.relation))
-    arguments.append(f"fields: [{', '.join(relation.columns)}]")
-    arguments.append(f"references: [{', '.join(relation.ref_columns)}]")
+    arguments.append(f"fields: [{', '.join(map(prisma_name, relation.columns))}]")
+    arguments.append(f"references: [{', '.join(map(prisma_name, relation.ref_columns))}]")
     on_delete = _action(relation.constraint.ondelete)
     default_on_delete = "SetNull" if relation.optional else "Restrict"
     if on_delete != default_on_delete or relation.names.spell_actions:
@@ -239,14 +240,14 @@ def _forward_field(relation: _Relation) -> tuple[str, str, str]:
     name = str(relation.constraint.name)
     if name != default_name(relation.child.name, relation.columns, "fkey"):
         arguments.append(f"map: {json.dumps(name)}")
-    type_ = relation.parent.name + ("?" if relation.optional else "")
+    type_ = prisma_name(relation.parent.name) + ("?" if relation.optional else "")
     return relation.names.on_child, type_, f"@relation({', '.join(arguments)})"
 
 
 def _back_field(relation: _Relation) -> tuple[str, str, str]:
     """Name, type and attributes of the back-relation field on the referenced model."""
     single = _is_unique(relation.child, relation.columns)
-    type_ = relation.child.name + ("?" if single else "[]")
+    type_ = prisma_name(relation.child.name) + ("?" if single else "[]")
     attributes = f"@relation({json.dumps(relation.names.relation)})" if relation.named else ""
     return relation.names.on_parent, type_, attributes
 
@@ -285,7 +286,10 @@ def _model_block(table: Table, relations: list[_Relation]) -> str:
     rows: list[tuple[list[str], str, str, str]] = []
     for column in table.columns:
         type_, field_attributes = _scalar(table, column, key_columns, single_uniques)
-        rows.append((_doc(column.comment, "  "), column.name, type_, " ".join(field_attributes)))
+        name = prisma_name(column.name)
+        if name != column.name:
+            field_attributes.append(f"@map({json.dumps(column.name)})")
+        rows.append((_doc(column.comment, "  "), name, type_, " ".join(field_attributes)))
     for relation in relations:
         if relation.child is table:
             rows.append(([], *_forward_field(relation)))
@@ -294,16 +298,34 @@ def _model_block(table: Table, relations: list[_Relation]) -> str:
             rows.append(([], *_back_field(relation)))
     width_name = max(len(name) for _, name, _, _ in rows)
     width_type = max(len(type_) for _, _, type_, _ in rows)
-    lines = [*_doc(table.comment, ""), f"model {table.name} {{"]
+    lines = [*_doc(table.comment, ""), f"model {prisma_name(table.name)} {{"]
     for doc, name, type_, attributes in rows:
         lines.extend(doc)
         lines.append(f"  {name:<{width_name}} {type_:<{width_type}} {attributes}".rstrip())
     block_attributes = _block_attributes(table, key_columns, single_uniques)
+    if prisma_name(table.name) != table.name:
+        block_attributes.append(f"@@map({json.dumps(table.name)})")
     if block_attributes:
         lines.append("")
         lines.extend(f"  {attribute}" for attribute in block_attributes)
     lines.extend(["}", ""])
     return "\n".join(lines)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def prisma_name(database_name: str) -> str:
+    """The Prisma name of a table or column: the same name where Prisma allows it.
+
+    A name Prisma's grammar refuses (a dash, a space, a leading digit) becomes a
+    camelCase identifier, and the caller writes `@map`/`@@map` with the real one.
+    """
+    if _IDENTIFIER.fullmatch(database_name):
+        return database_name
+    words = [word for word in re.split(r"[^A-Za-z0-9]+", database_name) if word]
+    name = words[0] + "".join(word[:1].upper() + word[1:] for word in words[1:]) if words else ""
+    return name if name[:1].isalpha() else f"n{name}"
 
 
 def _sorted_indexes(table: Table) -> list[Index]:
@@ -347,7 +369,7 @@ def _block_attributes(
 
 
 def _with_arguments(attribute: str, columns: list[str], *extra: str | None) -> str:
-    arguments = [f"[{', '.join(columns)}]", *(e for e in extra if e)]
+    arguments = [f"[{', '.join(map(prisma_name, columns))}]", *(e for e in extra if e)]
     return f"{attribute}({', '.join(arguments)})"
 
 
