@@ -46,7 +46,7 @@ def run_seed(
 
     In one transaction, under the seed lock: refuse an environment other than the
     recorded one (unless `reassign`) and demo data for a database treated as
-    production (`gxschema.environment`), apply the datasets, record the environment.
+    production (`gxschema.environment`), record the environment, apply the datasets.
     A refusal or a failed seed writes nothing, the record included. `command` (seed,
     deploy, up) is named in the record's description.
     """
