@@ -37,6 +37,7 @@ from sqlalchemy.schema import AddConstraint, CreateIndex
 from gxschema import catalog_read
 from gxschema.catalog_compare import Catalog
 from gxschema.catalog_models import check_name, needs_server, sql_text
+from gxschema.errors import ConfigError
 
 _TEMP_SCHEMA_SQL = "SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()"
 
@@ -84,12 +85,36 @@ def _attempt(connection: Connection, statement: Any) -> bool:
     return True
 
 
+_NO_SUCH_TABLE = "42P01"
+
+
+def temporary_copy(connection: Connection, table: str, schema: str = "public") -> bool:
+    """``pg_temp.<table>``, LIKE the live one; False if there is no live table to copy.
+
+    A server that will not make it at all (no TEMP privilege, a read-only standby) is a
+    setting to fix, not a drift to report: it fails with one line saying so, rather than
+    letting every expression look changed.
+    """
+    quote = connection.dialect.identifier_preparer.quote
+    like = f"CREATE TEMP TABLE {quote(table)} (LIKE {quote(schema)}.{quote(table)})"
+    try:
+        with connection.begin_nested():
+            connection.execute(text(like))
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == _NO_SUCH_TABLE:
+            return False  # the comparison reports the table missing
+        raise ConfigError(
+            "verify compares expressions in the server's own text, which needs a temporary "
+            f"table, and the server refused one: {str(error.orig).splitlines()[0]} "
+            "(grant TEMPORARY on the database to this role, or verify on the primary)"
+        ) from None
+    return True
+
+
 def _build(connection: Connection, table: Table, schema: str) -> bool:
     """The model's expression objects on a temporary copy of the live table."""
-    quote = connection.dialect.identifier_preparer.quote
-    like = text(f"CREATE TEMP TABLE {quote(table.name)} (LIKE {quote(schema)}.{quote(table.name)})")
-    if not _attempt(connection, like):
-        return False  # no such live table: the comparison reports it missing
+    if not temporary_copy(connection, table.name, schema):
+        return False
     convention = MetaData(naming_convention=table.metadata.naming_convention)
     copied = table.to_metadata(convention, schema="pg_temp")
     for index in copied.indexes:

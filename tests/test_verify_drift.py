@@ -548,3 +548,29 @@ def test_canonicalising_inside_a_transaction_and_with_a_column_gone(
         'missing column "Probe"."deletedAt"',
         'missing index "Probe_live_idx" on "Probe" (status)',
     ]
+
+
+@pytest.fixture
+def login_without_temp(pg_server, head_database):
+    """A LOGIN member of gx_readonly on `head_database`, where PUBLIC has no TEMP right."""
+    name, password = f"gx_verifier_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    with pg_server.admin() as admin:
+        admin.execute(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}' IN ROLE gx_readonly")
+        admin.execute(f'REVOKE TEMPORARY ON DATABASE "{head_database}" FROM PUBLIC')
+    yield name, password
+    with pg_server.admin() as admin:
+        admin.execute(f'DROP ROLE IF EXISTS "{name}"')
+
+
+def test_a_role_without_temp_gets_one_line_not_false_drift(
+    pg_server, head_database, login_without_temp
+) -> None:
+    name, password = login_without_temp
+    env = clean_env(**{**pg_server.env(head_database), "PGUSER": name, "PGPASSWORD": password})
+    ran = gxschema("verify", env=env)
+    assert ran.code == 2, ran.output
+    assert ran.stdout == ""
+    [line] = ran.stderr.strip().splitlines()
+    assert "needs a temporary table" in line and "grant TEMPORARY" in line
+    # Without the expressions to deparse (no grants, no RLS policies), it verifies.
+    assert gxschema("verify", "--no-grants", env=env).code == 0
