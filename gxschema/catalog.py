@@ -32,7 +32,7 @@ The rule lives in `gxschema.catalog_compare`.
 Expressions are compared in PostgreSQL's own deparsed text: the models' text is
 rewritten by the server first (`canonicalise`, see `gxschema.catalog_canonical` for
 why this and not normalisation in Python). `gxschema.drift.check` is the whole gate
-(models, canonicalised, against the live database, plus grants).
+(models, canonicalised, against the live database, plus grants and row-level security).
 
 Alembic's ``compare_metadata`` (``alembic check``) is not run as part of it: it
 compares a subset of the same things from the same models (tables, columns, types,

@@ -4,7 +4,8 @@ Each drift is made on a fresh head database (a template copy) with plain SQL, as
 operator or a hotfix would, and the real command must name it in one line and exit 1.
 What the package's models cannot show (they declare no CHECK, no expression index,
 no generated column), a table of a test-local `MetaData` shows, compared through the
-same functions `verify` uses.
+same functions `verify` uses. Grants and row-level security are compared with the
+policy of `gxschema.privileges`, and Alembic's own comparison is shown to add nothing.
 """
 
 from __future__ import annotations
