@@ -385,6 +385,15 @@ def test_check_without_the_node_project_says_how_to_get_it(tmp_path: Path) -> No
     assert "Traceback" not in ran.stderr
 
 
+def test_export_to_stdout_as_text_and_as_json() -> None:
+    ran = gxschema("prisma", "export", env=clean_env())
+    assert ran.code == 0, ran.output
+    assert ran.stdout == render_models()
+    ran = gxschema("--json", "prisma", "export", "--prisma-version", "7", env=clean_env())
+    assert ran.code == 0, ran.output
+    assert json.loads(ran.stdout) == {"schema": render_models(style="7"), "prisma_version": "7"}
+
+
 def test_export_rejects_an_unknown_prisma_version(tmp_path: Path) -> None:
     ran = gxschema(
         "prisma", "export", "--prisma-version", "4", "-o", "x.prisma", env=clean_env(), cwd=tmp_path

@@ -52,13 +52,17 @@ def register(app: typer.Typer) -> None:
         if prisma_version not in STYLES:
             raise ConfigError(f"--prisma-version {prisma_version}: use 5, 6 or 7")
         text = render_models(style=prisma_version)
+        output = Output.current()
         if out is None:
-            sys.stdout.write(text)
+            if output.as_json:
+                output.result({"schema": text, "prisma_version": prisma_version})
+            else:
+                sys.stdout.write(text)
             return
         if out.parent and not out.parent.is_dir():
             raise ConfigError(f"{out.parent}: no such folder")
         out.write_text(text)
-        Output.current().result(
+        output.result(
             {"written": str(out), "prisma_version": prisma_version},
             f"wrote {out} (Prisma {prisma_version} style); next: npx prisma generate",
         )
