@@ -11,8 +11,8 @@ a relation action only where it differs from Prisma's default for that relation
 v2.1 file is written, so both parse to the same data model (DMMF).
 
 Defaults: the application's `uuid()`/`cuid()` ids and `@updatedAt` come from the
-Python defaults the models declare (`gxschema.catalog_models._app_default` names
-them); server defaults become `now()`, enum and literal values, `autoincrement()`
+Python defaults the models declare (`gxschema.models.base.new_uuid`, `gxschema.cuid.cuid`,
+`utcnow`); server defaults become `now()`, enum and literal values, `autoincrement()`
 for a sequence, and `dbgenerated(...)` for anything else. Column and table comments
 become `///` doc comments, which the TypeScript client shows in the editor.
 """
@@ -377,8 +377,6 @@ def _scalar(
     table: Table, column: Column[Any], key_columns: list[str], single_uniques: dict[str, Index]
 ) -> tuple[str, list[str]]:
     """A column's Prisma type and its field attributes."""
-    from gxschema.catalog_models import _app_default
-
     base, native = _prisma_type(table, column)
     is_list = isinstance(column.type, postgresql.ARRAY)
     type_ = base + ("[]" if is_list else "?" if column.nullable else "")
@@ -390,7 +388,7 @@ def _scalar(
     if index is not None:
         name_map = _map(index.name, default_name(table.name, [column.name], "key"))
         attributes.append(f"@unique({name_map})" if name_map else "@unique")
-    app_default = _app_default(column)
+    app_default = _application_default(column)
     if app_default in ("uuid()", "cuid()"):
         attributes.append(f"@default({app_default})")
     elif app_default == "updatedAt":
@@ -403,6 +401,27 @@ def _scalar(
     if native:
         attributes.append(native)
     return type_, attributes
+
+
+def _application_default(column: Column[Any]) -> str | None:
+    """The Prisma name of the value the application gives the column, if Prisma has one.
+
+    `uuid()` and `cuid()` for the id generators, `updatedAt` for the timestamp the
+    models write on every insert and update; any other Python default has no Prisma
+    spelling and is left out (the TypeScript services must supply the value).
+    """
+    from gxschema.cuid import cuid
+    from gxschema.models.base import new_uuid, utcnow
+
+    function = getattr(column.default, "arg", None)
+    function = getattr(function, "__wrapped__", function)
+    if function is new_uuid:
+        return "uuid()"
+    if function is cuid:
+        return "cuid()"
+    if function is utcnow and column.onupdate is not None:
+        return "updatedAt"
+    return None
 
 
 def _is_serial(table: Table, column: Column[Any]) -> bool:
