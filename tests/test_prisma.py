@@ -442,6 +442,7 @@ def _beyond_v2_1() -> MetaData:
         PrimaryKeyConstraint("id", name="Account_pkey"),
         Index("Account_code_unique", "code", unique=True),
         Index(default_name("Account", [long_a, long_b], "idx"), long_a, long_b),
+        Index("Account_note_idx", "note", postgresql_using="hash"),
     )
     Table(
         "Transfer",
@@ -502,6 +503,7 @@ def test_export_beyond_v2_1_round_trips_through_prismas_engine(
         '  entryId   String  @id @map("entry id")',
         '@@map("ledger-entry")',
         "@@index([entryId, accountId])",
+        "@@index([note], type: Hash)",
         "ledgerEntry                        ledgerEntry[]",
     ):
         assert expected in text_, expected

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Column, ForeignKeyConstraint, Index, MetaData, Table
+from sqlalchemy import Column, ForeignKeyConstraint, MetaData, Table, UniqueConstraint
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import sqltypes
 from sqlalchemy.sql.elements import TextClause
@@ -253,13 +253,11 @@ def _back_field(relation: _Relation) -> tuple[str, str, str]:
 
 
 def _is_unique(table: Table, columns: list[str]) -> bool:
-    """Whether `columns` are exactly the primary key or a unique index of `table`."""
+    """Whether `columns` are exactly the primary key or a unique key of `table`."""
     wanted = sorted(columns)
     if sorted(c.name for c in table.primary_key.columns) == wanted:
         return True
-    return any(
-        index.unique and sorted(c.name for c in index.columns) == wanted for index in table.indexes
-    )
+    return any(key.unique and sorted(key.columns) == wanted for key in _keys(table))
 
 
 # ---------------------------------------------------------------------------------
@@ -279,9 +277,7 @@ def _doc(comment: str | None, indent: str) -> list[str]:
 def _model_block(table: Table, relations: list[_Relation]) -> str:
     key_columns = [column.name for column in table.primary_key.columns]
     single_uniques = {
-        index.columns[0].name: index
-        for index in _sorted_indexes(table)
-        if index.unique and len(index.columns) == 1 and not _is_expression(index)
+        key.columns[0]: key for key in _keys(table) if key.unique and len(key.columns) == 1
     }
     rows: list[tuple[list[str], str, str, str]] = []
     for column in table.columns:
@@ -328,12 +324,44 @@ def prisma_name(database_name: str) -> str:
     return name if name[:1].isalpha() else f"n{name}"
 
 
-def _sorted_indexes(table: Table) -> list[Index]:
-    return sorted(table.indexes, key=lambda index: str(index.name))
+@dataclass(frozen=True)
+class _Key:
+    """A unique or plain index (or a unique constraint) as Prisma declares it."""
+
+    name: str
+    columns: list[str]
+    unique: bool
+    method: str | None = None
 
 
-def _is_expression(index: Index) -> bool:
-    return not all(isinstance(expression, Column) for expression in index.expressions)
+_METHODS = {"hash": "Hash", "gist": "Gist", "gin": "Gin", "spgist": "SpGist", "brin": "Brin"}
+"""PostgreSQL index methods by Prisma's name for them (`@@index(..., type: Gin)`)."""
+
+
+def _keys(table: Table) -> list[_Key]:
+    """The table's indexes and unique constraints, by name.
+
+    Prisma creates a unique *index* for `@unique`; a `UniqueConstraint` of a model is
+    exported the same way (the client cannot tell them apart). An index on expressions
+    or with a predicate has no Prisma spelling and stops the export.
+    """
+    keys = []
+    for index in table.indexes:
+        options = index.dialect_options["postgresql"]
+        expressions = not all(isinstance(e, Column) for e in index.expressions)
+        if expressions or options.get("where") is not None:
+            raise ExportError(
+                f"{table.name}: index {index.name} has expression keys or a predicate, "
+                "which a Prisma schema cannot declare"
+            )
+        using = options.get("using")
+        method = None if not using or using == "btree" else str(using)
+        keys.append(_Key(str(index.name), [c.name for c in index.columns], index.unique, method))
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            columns = [column.name for column in constraint.columns]
+            keys.append(_Key(str(constraint.name), columns, True))
+    return sorted(keys, key=lambda key: key.name)
 
 
 def _map(name: object, default: str) -> str | None:
@@ -342,29 +370,25 @@ def _map(name: object, default: str) -> str | None:
 
 
 def _block_attributes(
-    table: Table, key_columns: list[str], single_uniques: dict[str, Index]
+    table: Table, key_columns: list[str], single_uniques: dict[str, _Key]
 ) -> list[str]:
     attributes = []
     if len(key_columns) > 1:
         name_map = _map(table.primary_key.name, default_name(table.name, key_columns, "pkey"))
         attributes.append(_with_arguments("@@id", key_columns, name_map))
-    for index in _sorted_indexes(table):
-        columns = [column.name for column in index.columns]
-        if _is_expression(index) or index.dialect_options["postgresql"].get("where") is not None:
-            raise ExportError(
-                f"{table.name}: index {index.name} has expression keys or a predicate, "
-                "which a Prisma schema cannot declare"
-            )
-        if index.unique and single_uniques.get(columns[0]) is index:
-            continue
-        kind: Literal["key", "idx"] = "key" if index.unique else "idx"
-        name_map = _map(index.name, default_name(table.name, columns, kind))
-        using = index.dialect_options["postgresql"].get("using")
-        extra = [name_map] if name_map else []
-        if using and using != "btree":
-            extra.append(f"type: {str(using).capitalize()}")
-        attribute = "@@unique" if index.unique else "@@index"
-        attributes.append(_with_arguments(attribute, columns, *extra))
+    for key in _keys(table):
+        if key.unique and single_uniques.get(key.columns[0]) == key:
+            continue  # written on the field as @unique
+        kind: Literal["key", "idx"] = "key" if key.unique else "idx"
+        extra = [_map(key.name, default_name(table.name, key.columns, kind))]
+        if key.method is not None:
+            if key.method not in _METHODS:
+                raise ExportError(
+                    f"{table.name}: index {key.name} uses {key.method}, unknown to Prisma"
+                )
+            extra.append(f"type: {_METHODS[key.method]}")
+        attribute = "@@unique" if key.unique else "@@index"
+        attributes.append(_with_arguments(attribute, key.columns, *extra))
     return attributes
 
 
@@ -374,7 +398,7 @@ def _with_arguments(attribute: str, columns: list[str], *extra: str | None) -> s
 
 
 def _scalar(
-    table: Table, column: Column[Any], key_columns: list[str], single_uniques: dict[str, Index]
+    table: Table, column: Column[Any], key_columns: list[str], single_uniques: dict[str, _Key]
 ) -> tuple[str, list[str]]:
     """A column's Prisma type and its field attributes."""
     base, native = _prisma_type(table, column)
@@ -384,9 +408,9 @@ def _scalar(
     if key_columns == [column.name]:
         name_map = _map(table.primary_key.name, default_name(table.name, key_columns, "pkey"))
         attributes.append(f"@id({name_map})" if name_map else "@id")
-    index = single_uniques.get(column.name)
-    if index is not None:
-        name_map = _map(index.name, default_name(table.name, [column.name], "key"))
+    unique = single_uniques.get(column.name)
+    if unique is not None:
+        name_map = _map(unique.name, default_name(table.name, [column.name], "key"))
         attributes.append(f"@unique({name_map})" if name_map else "@unique")
     app_default = _application_default(column)
     if app_default in ("uuid()", "cuid()"):
