@@ -15,6 +15,10 @@ Python defaults the models declare (`gxschema.models.base.new_uuid`, `gxschema.c
 `utcnow`); server defaults become `now()`, enum and literal values, `autoincrement()`
 for a sequence, and `dbgenerated(...)` for anything else. Column and table comments
 become `///` doc comments, which the TypeScript client shows in the editor.
+
+What Prisma cannot declare stays in the database only: CHECK constraints, comments
+(`COMMENT ON`), grants. An index on expressions or with a predicate, or a column type
+without a Prisma equivalent, stops the export with a message naming it.
 """
 
 from __future__ import annotations
