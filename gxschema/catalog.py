@@ -21,7 +21,8 @@ What a full catalog records besides the spec's keys (both readers write all of i
   ``unique_constraints`` (which once held them too, so an extra CHECK was reported
   as a unique constraint and a missing one never);
 - the table's ``comment`` and, in ``column_details`` (kept out of ``columns``, whose
-  entries stay exactly the spec's), each column's comment, identity and generation.
+  entries stay exactly the spec's), each column's comment, identity, generation and
+  collation (when not its type's default).
 
 One comparison, not two: the snapshots of ``gxschema/catalogs/`` and the spec predate
 these keys and never change, so `diff` reads a key absent from the *expected* catalog

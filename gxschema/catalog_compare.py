@@ -8,8 +8,8 @@ record is either *implied* (every catalog of that age had one value for it) or
 - implied: an index without ``method``/``keys``/``include``/``predicate`` is a plain
   ascending btree on its ``columns`` with default operator classes and no predicate
   (all that Prisma and revisions 0001-0005 ever made); a table without
-  ``check_constraints`` has none; a table without ``column_details`` has no identity
-  and no generated column. An index is always expected valid. So the
+  ``check_constraints`` has none; a table without ``column_details`` has no identity,
+  no generated column and only default collations. An index is always expected valid. So the
   snapshots that ``adopt`` matches stay byte-identical and adopt still refuses a
   database with a partial index, a CHECK or an identity column it never had.
 - skipped: ``comment`` and the comments of ``column_details`` are compared only when
@@ -28,7 +28,7 @@ Catalog = dict[str, Any]
 INDEX_DETAILS = ("method", "keys", "include", "predicate")
 """What an index entry says beyond its name and ``columns``."""
 
-COLUMN_DETAILS = ("comment", "identity", "generated")
+COLUMN_DETAILS = ("comment", "identity", "generated", "collation")
 """What ``column_details`` says of each column (kept apart from ``columns``, whose
 entries stay exactly the spec's)."""
 
@@ -166,7 +166,7 @@ def _diff_column_details(
     table: str, column: str, want: dict[str, Any], have: dict[str, Any]
 ) -> list[Difference]:
     """Identity and generation (implied none when not recorded), and comments (if recorded)."""
-    implied = {"identity": None, "generated": None}  # and no comment to compare
+    implied = {"identity": None, "generated": None, "collation": None}  # comment: unknown
     expected = want.get("column_details", {}).get(column, implied)
     actual = have.get("column_details", {}).get(column, {})
     differences = []

@@ -2,7 +2,7 @@
 
 Everything a model declares is rendered: besides the spec's columns, keys and
 indexes, each index's method, keys, INCLUDE columns and predicate, the CHECK
-constraints, the table and column comments, identity and generated columns.
+constraints, the table and column comments, collations, identity and generated columns.
 
 Column names and plain column keys come out exactly as the catalog reads them.
 Expressions (expression keys, ordered keys, predicates, CHECKs, generation
@@ -125,6 +125,7 @@ def _column_details(column: Any) -> dict[str, Any]:
         "comment": column.comment,
         "identity": None if identity is None else ("always" if identity.always else "by default"),
         "generated": None if computed is None else sql_text(computed.sqltext),
+        "collation": getattr(column.type, "collation", None),
     }
 
 

@@ -25,6 +25,7 @@ _FK_ACTIONS = {
 _IDENTITY = {"a": "always", "d": "by default"}
 
 # A generated column keeps its expression in pg_attrdef too: that is not a default.
+# A column's collation is recorded only when it is not its type's default.
 _COLUMNS_SQL = """
 SELECT c.relname AS table_name, a.attname AS column_name,
        format_type(a.atttypid, a.atttypmod) AS column_type,
@@ -33,10 +34,13 @@ SELECT c.relname AS table_name, a.attname AS column_name,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid, true) END
            AS generated,
        a.attidentity AS identity,
-       col_description(c.oid, a.attnum) AS comment
+       col_description(c.oid, a.attnum) AS comment,
+       CASE WHEN a.attcollation <> ty.typcollation THEN co.collname::text END AS collation
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type ty ON ty.oid = a.atttypid
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE n.nspname = :schema AND c.relkind IN ('r', 'p')
   AND a.attnum > 0 AND NOT a.attisdropped
@@ -161,6 +165,7 @@ def read(connection: Connection, schema: str, skip: Collection[str] = ()) -> Cat
             "comment": row["comment"],
             "identity": _IDENTITY.get(row["identity"]),
             "generated": row["generated"],
+            "collation": row["collation"],
         }
     for entry, row in rows(_TABLE_COMMENTS_SQL):
         entry["comment"] = row["comment"]

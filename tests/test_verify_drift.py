@@ -156,6 +156,10 @@ DRIFTS: dict[str, tuple[list[str], str]] = {
         ],
         'extra column "Country"."nameLower": generated always as (lower("countryName")) stored',
     ),
+    "collation changed": (
+        ['ALTER TABLE "UserProfile" ALTER COLUMN "firstName" TYPE text COLLATE "C"'],
+        'changed column "UserProfile"."firstName": collation \'C\', expected None',
+    ),
     "extra unique constraint": (
         ['ALTER TABLE "Country" ADD CONSTRAINT "Country_countryName_key" UNIQUE ("countryName")'],
         'extra constraint "Country_countryName_key" on "Country"',
@@ -331,6 +335,7 @@ def _probe_metadata() -> MetaData:
         Column("amount", Numeric(12, 2), nullable=False, comment="An amount."),
         Column("email", Text),
         Column("status", Text, nullable=False),
+        Column("code", Text(collation="C")),
         Column("deletedAt", Text),
         Column("doubled", Numeric(12, 2), Computed("amount * 2", persisted=True)),
         Column("sequence", BigInteger, Identity(always=True), nullable=False),
