@@ -13,6 +13,7 @@ rewrite them before a comparison.
 
 from __future__ import annotations
 
+import copy
 import json
 from importlib import resources
 from typing import Any
@@ -29,6 +30,9 @@ _DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 def _format_type(column_type: Any) -> str:
     """What ``format_type()`` prints for a column of this SQLAlchemy type."""
+    if getattr(column_type, "collation", None):  # format_type() leaves it out: compared apart
+        column_type = copy.copy(column_type)
+        column_type.collation = None
     if isinstance(column_type, sqltypes.Enum) and column_type.name:
         name = column_type.name
         return f'"{name}"' if name != name.lower() else name
