@@ -209,9 +209,16 @@ def for_revision(revision: str) -> Catalog:
     does its snapshot. A test keeps the newest one equal to the models. Snapshots
     record what revisions 0001-0005 define (no comments, no index details): see
     `gxschema.catalog_compare` for how they still compare with a full catalog.
+
+    ``catalogs/revisions.json`` maps each revision to its snapshot file, named after
+    the first revision that produced that catalog: a revision that leaves the catalog
+    unchanged (roles, grants, comments) points at the same file rather than a copy.
     """
-    resource = resources.files("gxschema").joinpath("catalogs", f"{revision}.json")
-    if not resource.is_file():
+    snapshots = resources.files("gxschema").joinpath("catalogs")
+    index: dict[str, str] = json.loads(
+        snapshots.joinpath("revisions.json").read_text(encoding="utf-8")
+    )
+    if revision not in index:
         raise KeyError(f"no catalog snapshot for revision {revision!r}")
-    loaded: Catalog = json.loads(resource.read_text(encoding="utf-8"))
+    loaded: Catalog = json.loads(snapshots.joinpath(index[revision]).read_text(encoding="utf-8"))
     return loaded

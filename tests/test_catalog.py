@@ -51,6 +51,27 @@ def test_newest_catalog_snapshot_is_the_models() -> None:
     assert catalog.for_revision("0003") == SPEC
     assert catalog.for_revision("0004") == SPEC  # roles and grants: no catalog change
     assert catalog.for_revision("0005") == SPEC  # comments: no catalog change
+    assert catalog.for_revision("0006") == SPEC  # roles and grants again
+
+
+def test_one_snapshot_per_distinct_catalog_and_one_for_every_revision() -> None:
+    """A revision that leaves the catalog unchanged points at its predecessor's file."""
+    from alembic.script import ScriptDirectory
+
+    snapshots = ROOT / "gxschema" / "catalogs"
+    index = json.loads((snapshots / "revisions.json").read_text())
+    revisions = [r.revision for r in ScriptDirectory.from_config(make_config()).walk_revisions()]
+    assert sorted(index) == sorted(revisions)
+    for revision in revisions:
+        assert catalog.for_revision(revision)["tables"], revision
+    files = sorted(path.name for path in snapshots.glob("*.json") if path.name != "revisions.json")
+    assert sorted(set(index.values())) == files  # every file is some revision's
+    contents = [(snapshots / name).read_bytes() for name in files]
+    assert len(set(contents)) == len(contents), "two snapshot files are identical"
+    # each file is named after the first revision that produced its catalog
+    assert all(index[name.removesuffix(".json")] == name for name in files)
+    with pytest.raises(KeyError, match="no catalog snapshot"):
+        catalog.for_revision("9999")
 
 
 @pytest.mark.parametrize(
