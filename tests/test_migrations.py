@@ -166,7 +166,8 @@ def test_every_table_and_column_of_the_models_has_a_comment() -> None:
         assert table_comment, name
         for column, comment in columns.items():
             assert comment, f"{name}.{column}"
-            # 0005 writes them as SQL literals: a % would be doubled in --sql output.
+            # 0005 writes them with op.alter_column(comment=): a % comes out doubled in
+            # the offline --sql output (the driver's paramstyle), so none may appear.
             assert "%" not in comment and comment.isascii(), f"{name}.{column}"
 
 
@@ -189,6 +190,40 @@ def test_downgrade_of_0005_removes_every_comment(head_database, engine_for) -> N
         assert catalog.diff(catalog.for_revision("0004"), catalog.from_database(connection)) == []
     _run(engine, command.upgrade, "head")
     assert _live_comments(engine) == _model_comments()
+
+
+def test_0005_takes_no_lock_stronger_than_share_update_exclusive(
+    head_database, engine_for
+) -> None:
+    """COMMENT ON waits for no reader or writer: 0005 must not become an ALTER TABLE."""
+    import importlib.util
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    engine = engine_for(head_database)
+    _run(engine, command.downgrade, "0004")
+    path = next((script_location() / "versions").glob("0005_*.py"))
+    spec = importlib.util.spec_from_file_location("revision_0005", path)
+    assert spec is not None and spec.loader is not None
+    revision = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(revision)
+    with engine.connect() as connection, connection.begin():
+        with Operations.context(MigrationContext.configure(connection)):
+            revision.upgrade()
+        modes = connection.execute(
+            text(
+                """SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                   WHERE l.pid = pg_backend_pid() AND c.relnamespace = 'public'::regnamespace
+                   AND c.relkind = 'r'"""
+            )
+        ).all()
+        live_comment = connection.execute(
+            text("""SELECT obj_description('"Country"'::regclass, 'pg_class')""")
+        ).scalar()
+    assert {name for name, _mode in modes} == set(metadata.tables), "a table was not commented"
+    assert {mode for _name, mode in modes} == {"ShareUpdateExclusiveLock"}, modes
+    assert live_comment == metadata.tables["Country"].comment
 
 
 def test_downgrade_of_command_types_refuses_while_rows_use_them(head_database, engine_for) -> None:

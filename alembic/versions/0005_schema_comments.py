@@ -9,7 +9,11 @@ Create Date: 2026-11-28
 Qirat, basis points, seconds, milliseconds, bytes), and who sets a value. The comments
 are written out below as data, because a revision never imports the models; they are
 equal to the models' `comment=`, which `alembic check` compares, so a later change of a
-comment needs a revision of its own.
+comment needs a revision of its own. They are applied with Alembic's comment operations
+(`op.create_table_comment`, `op.alter_column(comment=)`), which quote each literal through
+the dialect and emit nothing but `COMMENT ON` (see the offline `--sql` output). A `%` would
+come out doubled there (the driver's paramstyle), so the comments hold none
+(tests/test_migrations.py checks the models' text, which equals this).
 
 COMMENT takes a SHARE UPDATE EXCLUSIVE lock on each table: it waits for no reader or
 writer, only for DDL and VACUUM. The downgrade sets every comment back to NULL. The
@@ -939,27 +943,18 @@ COLUMNS: dict[str, dict[str, str]] = {
 """The comment of each column, by table, in column order."""
 
 
-def _literal(comment: str) -> str:
-    """`comment` as a SQL string literal, ready for `op.execute`.
-
-    `op.execute` reads its text as SQLAlchemy `text()`, where `:name` is a bind
-    parameter: colons are escaped. A `%` would be doubled in the offline `--sql`
-    output, so none may appear.
-    """
-    if "%" in comment:
-        raise ValueError(f"a comment may not contain '%': {comment!r}")
-    return "'" + comment.replace("'", "''").replace(":", "\\:") + "'"
-
-
 def upgrade() -> None:
+    # Alembic's comment operations render each literal through the dialect, so no
+    # quoting by hand; with no type given, alter_column emits only COMMENT ON COLUMN
+    # (no ALTER TABLE, no type change): PostgreSQL needs no existing type for it.
     for table, comment in TABLES.items():
-        op.execute(f'COMMENT ON TABLE "{table}" IS {_literal(comment)}')
+        op.create_table_comment(table, comment, existing_comment=None)
         for column, column_comment in COLUMNS[table].items():
-            op.execute(f'COMMENT ON COLUMN "{table}"."{column}" IS {_literal(column_comment)}')
+            op.alter_column(table, column, comment=column_comment, existing_comment=None)
 
 
 def downgrade() -> None:
     for table in reversed(TABLES):
-        for column in COLUMNS[table]:
-            op.execute(f'COMMENT ON COLUMN "{table}"."{column}" IS NULL')
-        op.execute(f'COMMENT ON TABLE "{table}" IS NULL')
+        for column, column_comment in COLUMNS[table].items():
+            op.alter_column(table, column, comment=None, existing_comment=column_comment)
+        op.drop_table_comment(table, existing_comment=TABLES[table])
