@@ -208,12 +208,21 @@ def index_page(schema: Schema, counts: Counts, head: str) -> str:
     for domain in schema.domains:
         tables = ", ".join(table_link(schema, t, None) for t in domain.tables)
         lines.append(f"| [{domain.name}]({page_of(domain.name)}) | {tables} | {domain.title} |")
-    lines += ["", "## Tables", "", "| table | domain | purpose |", "|---|---|---|"]
+    lines += [
+        "",
+        "## Tables",
+        "",
+        "Every table, with the module of `gxschema/models/` that defines its model.",
+        "",
+        "| table | model | domain | purpose |",
+        "|---|---|---|---|",
+    ]
     for name in sorted(schema.tables, key=str.lower):
         table = schema.tables[name]
+        model = f"[`{table.source}`](../../{table.source})"
         lines.append(
-            f"| {table_link(schema, name, None)} | [{table.domain}]({page_of(table.domain)}) | "
-            f"{cell(table.comment)} |"
+            f"| {table_link(schema, name, None)} | {model} | "
+            f"[{table.domain}]({page_of(table.domain)}) | {cell(table.comment)} |"
         )
     lines += ["", "## Enum types", "", "| enum | values | used by |", "|---|---|---|"]
     for name in sorted(schema.enums, key=str.lower):

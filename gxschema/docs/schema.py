@@ -72,6 +72,8 @@ class TableInfo:
     domain: str
     model: str
     """Import path of the model class, e.g. ``gxschema.models.Wallet``."""
+    source: str
+    """The file that defines the model class, e.g. ``gxschema/models/wallet.py``."""
     comment: str
     columns: list[Column]
     primary_key: Key
@@ -133,8 +135,12 @@ def _doc(obj: Any) -> str:
     return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
 
 
-def _attributes(table: Table) -> tuple[str, dict[str, str]]:
-    """The model's import path and the Python attribute of each column."""
+def _attributes(table: Table) -> tuple[str, str, dict[str, str]]:
+    """The model's import path, its source file and the Python attribute of each column.
+
+    The file is the module that defines the class (not its domain's name), so that the
+    index names where a table lives even if a model is moved between modules.
+    """
     from gxschema.models import Base
 
     for mapper in Base.registry.mappers:
@@ -142,13 +148,14 @@ def _attributes(table: Table) -> tuple[str, dict[str, str]]:
             attributes = {
                 column.name: mapper.get_property_by_column(column).key for column in table.columns
             }
-            return f"gxschema.models.{mapper.class_.__name__}", attributes
+            source = mapper.class_.__module__.replace(".", "/") + ".py"
+            return f"gxschema.models.{mapper.class_.__name__}", source, attributes
     raise LookupError(f"no model maps table {table.name!r}")
 
 
 def _table(table: Table, domain: str) -> TableInfo:
     entry = catalog.table_from_model(table)
-    model, attributes = _attributes(table)
+    model, source, attributes = _attributes(table)
     columns = []
     for rendered, column in zip(entry["columns"], table.columns, strict=True):
         enum_name = (
@@ -194,6 +201,7 @@ def _table(table: Table, domain: str) -> TableInfo:
         name=table.name,
         domain=domain,
         model=model,
+        source=source,
         comment=table.comment or "",
         columns=columns,
         primary_key=Key(primary_key["name"], tuple(primary_key["columns"])),
