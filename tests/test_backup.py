@@ -24,6 +24,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from gxschema import backup, migrator
+from gxschema.backup import tools as backup_tools
+from gxschema.backup import verifying
 from gxschema.cli import backup_commands, deploy_command
 from gxschema.cli.output import Output
 from gxschema.errors import CheckFailedError, ConfigError, OperationError
@@ -443,9 +445,9 @@ def test_verify_names_tables_whose_counts_differ_and_still_drops_scratch(
     with engine.begin() as connection:  # the source moves on after the dump
         connection.execute(text("""INSERT INTO "Country" VALUES ('FR', 'France', NULL)"""))
     scratch: list[str] = []
-    make_name = backup._scratch_name
+    make_name = verifying.scratch_name
     monkeypatch.setattr(
-        backup, "_scratch_name", lambda purpose: scratch.append(make_name(purpose)) or scratch[-1]
+        verifying, "scratch_name", lambda purpose: scratch.append(make_name(purpose)) or scratch[-1]
     )
 
     with pytest.raises(CheckFailedError) as raised:
@@ -518,7 +520,7 @@ def test_the_password_reaches_the_tools_only_through_their_environment(
         calls.append((list(arguments), dict(options.get("env") or {})))
         return real_run(arguments, **options)
 
-    monkeypatch.setattr(backup.subprocess, "run", spy)
+    monkeypatch.setattr(backup_tools.subprocess, "run", spy)
     settings = _settings(pg_server, head_database, user=backup_role, password=ROLE_PASSWORD)
 
     taken = backup.take_backup(settings, tmp_path, count_rows=True)
