@@ -21,8 +21,8 @@ ENV PIP_NO_CACHE_DIR=1 \
 WORKDIR /src
 # Only what the wheel is built from (see .dockerignore): the migrations in alembic/
 # and the seed files in seeds/ ship inside the wheel as gxschema/migrations and
-# gxschema/seeds.
-COPY pyproject.toml README.md ./
+# gxschema/seeds (setup.py copies them, as [tool.gxschema.ship] says).
+COPY pyproject.toml setup.py README.md ./
 COPY gxschema/ gxschema/
 COPY alembic/ alembic/
 COPY seeds/ seeds/

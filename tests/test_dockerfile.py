@@ -130,12 +130,13 @@ def test_the_package_is_built_into_a_venv_and_copied(
 def test_build_stage_copies_every_folder_the_wheel_is_built_from(
     instructions: list[Instruction],
 ) -> None:
-    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-    folders = {"gxschema", *setuptools.get("package-dir", {}).values()}
+    shipped = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["gxschema"]["ship"]
+    folders = {"gxschema", *shipped}  # the package, and the root folders setup.py ships
+    assert {"alembic", "seeds"} <= folders
     build = stages(instructions)[0]
     copied = {a.split()[0].rstrip("/") for k, a in build if k == "COPY"}
     assert folders <= copied, f"the wheel also needs {sorted(folders - copied)}"
-    assert {"pyproject.toml", "README.md"} <= {
+    assert {"pyproject.toml", "setup.py", "README.md"} <= {
         source for k, a in build if k == "COPY" for source in a.split()[:-1]
     }
 
@@ -208,7 +209,7 @@ def test_build_context_is_an_allow_list() -> None:
     ]
     assert lines[0] == "*"
     allowed = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
-    assert allowed == {"pyproject.toml", "README.md", "gxschema", "alembic", "seeds"}
+    assert allowed == {"pyproject.toml", "setup.py", "README.md", "gxschema", "alembic", "seeds"}
     copied = {
         source.rstrip("/")
         for keyword, arguments in parse(DOCKERFILE.read_text())

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from gxschema.alembic_config import head_revision
 
 from .conftest import ROOT
 
@@ -52,3 +56,114 @@ def test_seed_files_ship_as_gxschema_seeds(wheel: zipfile.ZipFile) -> None:
     expected = _expected(ROOT / "seeds", "gxschema/seeds", ("*.csv", "*.yaml", "*.md"))
     assert "gxschema/seeds/base/countries.csv" in expected
     assert expected - names == set()
+
+
+_FROM_THE_WHEEL = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import gxschema
+from gxschema.alembic_config import head_revision, script_location
+from gxschema.seeding import load
+package = Path(gxschema.__file__).parent
+print(json.dumps({
+    "package": str(package),
+    "migrations": str(script_location()),
+    "head": head_revision(),
+    "datasets": [dataset.name for dataset in load(package / "seeds", "devnet")],
+}))
+"""
+
+
+def test_the_installed_wheel_migrates_and_seeds_from_its_own_files(
+    wheel: zipfile.ZipFile, tmp_path: Path
+) -> None:
+    """The Job's image has no checkout: migrations and seeds come from the package."""
+    wheel.extractall(tmp_path / "site")
+    env = {k: v for k, v in os.environ.items() if k != "GXSCHEMA_SEEDS_DIR"}
+    ran = subprocess.run(
+        [sys.executable, "-c", _FROM_THE_WHEEL, str(tmp_path / "site")],
+        capture_output=True, text=True, check=False, cwd=tmp_path, env=env,
+    )
+    assert ran.returncode == 0, ran.stderr
+    found = json.loads(ran.stdout)
+    assert found["package"] == str(tmp_path / "site" / "gxschema")
+    assert found["migrations"] == str(tmp_path / "site" / "gxschema" / "migrations")
+    assert found["head"] == head_revision()
+    assert {"countries", "system_config", "feature_flags", "demo"} <= set(found["datasets"])
+
+
+# A service that develops against a checkout: what it imports, checked as it would be.
+_CONSUMER = '''\
+from sqlalchemy import select
+
+from gxschema.db import create_engine, session_scope
+from gxschema.models import UserProfile
+
+
+def first_email() -> str | None:
+    with session_scope(create_engine()) as session:
+        email: str | None = session.execute(select(UserProfile.email)).scalar()
+    return email
+'''
+# And one mistake, which only the package's own annotations (py.typed) can reveal.
+_MISTAKE = '''\
+from gxschema.db import create_engine
+
+engine = create_engine("postgresql://localhost/gx")
+'''
+
+# An install failing for one of these reasons means no package index could be reached
+# (the build runs isolated, as the README's install does: it needs setuptools and wheel).
+_OFFLINE = ("No matching distribution", "Could not find a version", "NewConnectionError")
+
+
+def test_mypy_strict_finds_the_package_of_an_editable_install(tmp_path: Path) -> None:
+    """README's `pip install -e .` must leave a plain path entry, not an import hook.
+
+    setuptools turns a ``package-dir`` remapping into a meta-path finder, which type
+    checkers cannot follow: mypy then reports ``gxschema`` as not found at all.
+    """
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site_packages = Path(
+        subprocess.run(
+            [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    # The dependencies come from this venv as a plain path entry; its own editable
+    # gxschema (whatever its mode) stays out, since a .pth line adds no .pth files.
+    (site_packages / "dependencies.pth").write_text(
+        next(p for p in sys.path if p.endswith("site-packages")) + "\n"
+    )
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
+         "--no-deps", "-e", str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if installed.returncode != 0 and any(reason in installed.stderr for reason in _OFFLINE):
+        pytest.skip(f"pip cannot build the editable install offline: {installed.stderr[-300:]}")
+    assert installed.returncode == 0, installed.stderr
+    service = tmp_path / "service"
+    service.mkdir()
+    (service / "consumer.py").write_text(_CONSUMER)
+    (service / "mistake.py").write_text(_MISTAKE)
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--python-executable", str(python),
+         "--cache-dir", str(tmp_path / "mypy-cache"), "--config-file", "", "consumer.py",
+         "mistake.py"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=service,
+    )
+    errors = [line for line in checked.stdout.splitlines() if ": error: " in line]
+    assert len(errors) == 1, checked.stdout + checked.stderr
+    assert errors[0].startswith("mistake.py:3: error: Argument 1 to \"create_engine\""), errors
+    assert "[arg-type]" in errors[0]
