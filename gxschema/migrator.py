@@ -19,8 +19,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,16 +26,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from alembic import command
-from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from gxschema import __version__, blockers, locking, online, privileges
+from gxschema import __version__, blockers, locking, online, privileges, runs
 from gxschema.alembic_config import make_config
 from gxschema.errors import ConfigError, OperationError
+from gxschema.history import chain
+from gxschema.history import current_revision as current_revision
+from gxschema.history import scripts as scripts
 from gxschema.models import metadata
 from gxschema.models.base import new_uuid
+from gxschema.runs import runner_name as runner_name
 from gxschema.settings import redact
 
 LOCK_NOT_AVAILABLE = "55P03"
@@ -108,35 +109,12 @@ class MigrationResult:
         }
 
 
-def runner_name() -> str:
-    """Who runs this: the pod name in Kubernetes (HOSTNAME), else the host name."""
-    return os.environ.get("POD_NAME") or os.environ.get("HOSTNAME") or socket.gethostname()
-
-
-def scripts() -> ScriptDirectory:
-    return ScriptDirectory.from_config(make_config())
-
-
-def current_revision(connection: Connection) -> str | None:
-    if connection.execute(text("SELECT to_regclass('public.alembic_version')")).scalar() is None:
-        return None
-    revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    return str(revision) if revision is not None else None
-
-
 def owned_tables_present(connection: Connection) -> list[str]:
     """Which of the package's tables exist in the database."""
     rows = connection.execute(
         text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
     ).scalars()
     return sorted(set(rows) & set(metadata.tables))
-
-
-def _table_exists(connection: Connection, name: str) -> bool:
-    return (
-        connection.execute(text("SELECT to_regclass(:name)"), {"name": f'public."{name}"'}).scalar()
-        is not None
-    )
 
 
 def check_history(connection: Connection) -> str | None:
@@ -246,101 +224,6 @@ def _is_lock_timeout(error: BaseException) -> bool:
     return getattr(original, "sqlstate", None) == LOCK_NOT_AVAILABLE
 
 
-def _mark_stale_runs(connection: Connection) -> int:
-    """Runs still 'running' while we hold the migration lock belong to dead processes."""
-    if not _table_exists(connection, "SchemaMigrationRun"):
-        return 0
-    result = connection.execute(
-        text(
-            """UPDATE "SchemaMigrationRun"
-               SET status = 'failed', "finishedAt" = CURRENT_TIMESTAMP,
-                   error = coalesce(error, 'the run ended without finishing '
-                                           '(process killed or connection lost)')
-               WHERE status = 'running'"""
-        )
-    )
-    connection.commit()
-    return int(result.rowcount or 0)
-
-
-def _start_run(
-    connection: Connection, run_id: str, direction: str, from_rev: str | None, to_rev: str
-) -> bool:
-    if not _table_exists(connection, "SchemaMigrationRun"):
-        return False
-    connection.execute(
-        text(
-            """INSERT INTO "SchemaMigrationRun"
-               ("runId", "fromRevision", "toRevision", direction, status, runner, "appVersion")
-               VALUES (:run_id, :from_rev, :to_rev, :direction, 'running', :runner, :version)"""
-        ),
-        {
-            "run_id": run_id,
-            "from_rev": from_rev,
-            "to_rev": to_rev,
-            "direction": direction,
-            "runner": runner_name(),
-            "version": __version__,
-        },
-    )
-    connection.commit()
-    return True
-
-
-def _finish_run(
-    connection: Connection,
-    *,
-    run_id: str,
-    started: bool,
-    direction: str,
-    from_rev: str | None,
-    to_rev: str | None,
-    status: str,
-    duration_ms: int,
-    error: str | None,
-    started_at: datetime,
-) -> None:
-    if connection.in_transaction():
-        connection.rollback()
-    if not _table_exists(connection, "SchemaMigrationRun"):
-        return
-    values = {
-        "run_id": run_id,
-        "from_rev": from_rev,
-        "to_rev": to_rev or "base",
-        "direction": direction,
-        "status": status,
-        "runner": runner_name(),
-        "version": __version__,
-        "duration": duration_ms,
-        "error": error,
-        "started_at": started_at,
-    }
-    if started:
-        connection.execute(
-            text(
-                """UPDATE "SchemaMigrationRun" SET status = :status,
-                   "toRevision" = CASE WHEN :status = 'succeeded' THEN :to_rev
-                                       ELSE "toRevision" END,
-                   "finishedAt" = CURRENT_TIMESTAMP, "durationMs" = :duration, error = :error
-                   WHERE "runId" = :run_id"""
-            ),
-            values,
-        )
-    else:
-        connection.execute(
-            text(
-                """INSERT INTO "SchemaMigrationRun"
-                   ("runId", "fromRevision", "toRevision", direction, status, runner,
-                    "appVersion", error, "startedAt", "finishedAt", "durationMs")
-                   VALUES (:run_id, :from_rev, :to_rev, :direction, :status, :runner,
-                           :version, :error, :started_at, CURRENT_TIMESTAMP, :duration)"""
-            ),
-            values,
-        )
-    connection.commit()
-
-
 def migrate(
     engine: Engine,
     target: str = "head",
@@ -370,7 +253,7 @@ def migrate(
         from_rev = _read_history(connection, options, say)
         connection.commit()
         _check_reachable(from_rev, target, direction)
-        stale = _mark_stale_runs(connection)
+        stale = runs.mark_stale(connection)
         if stale:
             say(f"marked {stale} unfinished earlier run(s) as failed")
         result = MigrationResult(from_rev, from_rev, direction, waited_for_lock=waited)
@@ -381,7 +264,7 @@ def migrate(
             privileges.preflight(connection, todo)  # roles it may not create: say so first
             connection.commit()
         run_id = new_uuid()
-        started = _start_run(connection, run_id, direction, from_rev, _resolve(target))
+        started = runs.start(connection, run_id, direction, from_rev, _resolve(target))
         error_text: str | None = None
         try:
             _run_with_lock_retries(connection, target, direction, options, result, say)
@@ -395,8 +278,9 @@ def migrate(
             connection.commit()
             result.applied = _applied_between(from_rev, result.to_revision, direction)
             result.duration_ms = int((time.monotonic() - clock) * 1000)
-            _record_pending_adoption(connection)
-            _finish_run(
+            if current_revision(connection) is not None:
+                runs.flush_pending_adoption(connection)
+            runs.finish(
                 connection,
                 run_id=run_id,
                 started=started,
@@ -414,15 +298,6 @@ def migrate(
 def check_role_settings() -> None:
     """Refuse role names (read by revisions 0004 and 0006) that are not plain SQL identifiers."""
     privileges.roles()
-
-
-def _record_pending_adoption(connection: Connection) -> None:
-    from gxschema import adopt
-
-    if connection.in_transaction():
-        connection.rollback()
-    if current_revision(connection) is not None:
-        adopt.record_pending(connection)
 
 
 def _resolve(target: str) -> str:
@@ -446,7 +321,7 @@ def _validate_target(target: str, direction: str) -> None:
     except CommandError:
         found = None
     if found is None:
-        known = ", ".join(rev.revision for rev in reversed(list(scripts().walk_revisions())))
+        known = ", ".join(chain())
         raise ConfigError(f"unknown revision {target!r} (known revisions: {known})")
 
 
@@ -461,8 +336,8 @@ def _check_reachable(current: str | None, target: str, direction: str) -> None:
     script = scripts()
     if len(script.get_heads()) != 1:
         return
-    chain = [rev.revision for rev in reversed(list(script.walk_revisions()))]
-    applied = chain.index(current) + 1 if current in chain else 0
+    revisions = chain(script)
+    applied = revisions.index(current) + 1 if current in revisions else 0
     here = current or "base"
     command_name = "migrate" if direction == "upgrade" else "downgrade"
     if target.startswith(("-", "+")):
@@ -473,17 +348,17 @@ def _check_reachable(current: str | None, target: str, direction: str) -> None:
                 f"`{command_name} {target}` goes the wrong way: use `gxschema {other} "
                 f"{'-' if direction == 'upgrade' else '+'}{steps}`"
             )
-        room = len(chain) - applied if direction == "upgrade" else applied
+        room = len(revisions) - applied if direction == "upgrade" else applied
         if steps > room:
-            where = f"head {chain[-1]}" if direction == "upgrade" else "base"
+            where = f"head {revisions[-1]}" if direction == "upgrade" else "base"
             raise ConfigError(
                 f"cannot go {'up' if direction == 'upgrade' else 'down'} {steps} revision(s) "
                 f"from {here}: there are {room} between it and {where}"
             )
         return
-    wanted = {"head": len(chain), "heads": len(chain), "base": 0}.get(target)
+    wanted = {"head": len(revisions), "heads": len(revisions), "base": 0}.get(target)
     if wanted is None:
-        wanted = chain.index(target) + 1 if target in chain else applied
+        wanted = revisions.index(target) + 1 if target in revisions else applied
     if direction == "upgrade" and wanted < applied:
         raise ConfigError(
             f"the database is at {here}, above {target}: `gxschema downgrade {target}` "

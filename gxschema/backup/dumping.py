@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.pool import NullPool
 
-from gxschema import children, db, migrator
+from gxschema import children, db, history
 from gxschema.backup import files, records
 from gxschema.backup.common import Progress, one_line, quiet
 from gxschema.backup.reaping import (
@@ -157,7 +157,7 @@ def _take(
     with contextlib.ExitStack() as run_lock:
         with engine.connect() as connection:
             major = server_major(connection)
-            revision = migrator.current_revision(connection)
+            revision = history.current_revision(connection)
             recordable = records.recordable(connection)
             for dead in reap_dead_backups(connection) if recordable else []:
                 say(f"marked backup {dead} failed: {DEAD_RUN_ERROR}")
