@@ -17,6 +17,7 @@ where they are; an editable build therefore copies nothing.
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,9 @@ class BuildPyShippingRootFolders(build_py):
         for folder, spec in shipped().items():
             source = ROOT / folder
             target = Path(self.build_lib, spec["into"])
+            # build/ outlives a build: a revision deleted from alembic/ must not come
+            # back from an earlier build's copy and rejoin the history.
+            shutil.rmtree(target, ignore_errors=True)
             patterns: list[str] = spec["files"]
             files = {path for pattern in patterns for path in source.rglob(pattern)}
             if not files:
