@@ -53,8 +53,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from gxschema import locking
 from gxschema.errors import ConfigError, OperationError
-from gxschema.locking import postgres_duration
+from gxschema.locking import DBLocks, postgres_duration
 
 PROGRESS_TABLE = "gxschema_backfill_progress"
 
@@ -187,10 +188,8 @@ def _open_job(connection: Connection, job: str, table: str, key: str, restart: b
 @contextmanager
 def _job_lock(connection: Connection, job: str) -> Iterator[None]:
     """One run of a job at a time: a second one would race the first for the cursor."""
-    name = f"gxschema_backfill:{job}"
-    got = connection.execute(
-        text("SELECT pg_try_advisory_lock(hashtextextended(:name, 0))"), {"name": name}
-    ).scalar()
+    key = DBLocks.BACKFILL_JOB.key(job)
+    got = locking.try_lock(connection, key)
     if not _is_autocommit(connection):
         connection.commit()
     if not got:
@@ -198,9 +197,7 @@ def _job_lock(connection: Connection, job: str) -> Iterator[None]:
     try:
         yield
     finally:
-        connection.execute(
-            text("SELECT pg_advisory_unlock(hashtextextended(:name, 0))"), {"name": name}
-        )
+        locking.unlock(connection, key)
         if not _is_autocommit(connection):
             connection.commit()
 

@@ -9,6 +9,7 @@ long transaction give up quickly instead of blocking every query queued behind i
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import re
 import time
@@ -17,22 +18,47 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, text
 
-# "gxschema" folded into a signed 64-bit key; any fixed number works, this one is ours.
-MIGRATION_LOCK_KEY = 0x6778_7363_6865_6D61 & 0x7FFF_FFFF_FFFF_FFFF
+_SIGNED_63_BITS = 0x7FFF_FFFF_FFFF_FFFF
 
 
-def run_lock_key(kind: str, run_id: str) -> int:
-    """The advisory lock key a running operation holds for as long as its process lives.
+class DBLocks(enum.Enum):
+    """Every PostgreSQL advisory lock gxschema takes: one list, so no two share a key.
 
-    A backup holds ``run_lock_key("backup", backupId)`` in the database it dumps, a
-    scratch database's creator ``run_lock_key("scratch", name)`` on the server: a
-    lock that nobody holds means its owner is gone, since PostgreSQL releases a
-    session's locks when its connection ends (a killed process included). The
-    first 63 bits of a SHA-256, so keys of different runs do not collide and stay
-    clear of `MIGRATION_LOCK_KEY`.
+    A lock of one thing (the migrations, seeding, the fake-data loader) has a fixed
+    key, its letters folded into a signed 64-bit number. A lock of one run among
+    many (a running backup, a scratch database, a backfill job) has a namespace,
+    and `key` derives each run's key from it and the run's name: the first 63 bits
+    of a SHA-256, so keys of different runs do not collide and stay clear of the
+    fixed ones. A lock that nobody holds means its owner is gone, since PostgreSQL
+    releases a session's locks when its connection ends (a killed process included).
     """
-    digest = hashlib.sha256(f"gxschema:{kind}:{run_id}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+    MIGRATIONS = 0x6778_7363_6865_6D61 & _SIGNED_63_BITS  # "gxschema"
+    """Held by every run that changes the schema, for the whole run."""
+    SEEDING = 0x6778_7365_6564_7321 & _SIGNED_63_BITS  # "gxseeds!"
+    """Serialises concurrent seeders (a transaction-level lock)."""
+    FAKE_DATA = 0x6778_6661_6B65_2121  # "gxfake!!"
+    """Serialises loads of fake data (a transaction-level lock)."""
+    BACKUP_RUN = "backup"
+    """Held by a running backup, keyed by its ``backupId``, in the database it dumps."""
+    SCRATCH_DATABASE = "scratch"
+    """Held on the server by whoever creates a scratch database, keyed by its name."""
+    BACKFILL_JOB = "backfill"
+    """Held by the one run of a backfill job, keyed by the job's name."""
+
+    def key(self, name: str | None = None) -> int:
+        """The advisory lock key: the fixed one, or that of the run called `name`."""
+        if isinstance(self.value, int):
+            if name is not None:
+                raise ValueError(f"{self.name} is one lock, not one per run")
+            return self.value
+        if name is None:
+            raise ValueError(f"{self.name} is one lock per run: name the run")
+        digest = hashlib.sha256(f"gxschema:{self.value}:{name}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") & _SIGNED_63_BITS
+
+
+MIGRATION_LOCK_KEY = DBLocks.MIGRATIONS.key()
 
 
 DEFAULT_LOCK_TIMEOUT = "5s"

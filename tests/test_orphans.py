@@ -233,7 +233,7 @@ def _conninfo(pg_server, database: str) -> dict[str, object]:
 
 
 def _lock_is_free(connection: psycopg.Connection, backup_id: str) -> bool:
-    key = locking.run_lock_key("backup", backup_id)
+    key = locking.DBLocks.BACKUP_RUN.key(backup_id)
     taken = connection.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]
     if taken:
         connection.execute("SELECT pg_advisory_unlock(%s)", (key,))
@@ -286,7 +286,7 @@ def test_a_killed_verify_takes_pg_restore_along_and_the_next_run_drops_its_scrat
     # a scratch database whose run is alive (it holds the lock) is left alone
     alive = f"gxverify_{uuid.uuid4().hex[:16]}"
     with psycopg.connect(**_conninfo(pg_server, "postgres")) as owner:
-        owner.execute("SELECT pg_advisory_lock(%s)", (locking.run_lock_key("scratch", alive),))
+        owner.execute("SELECT pg_advisory_lock(%s)", (locking.DBLocks.SCRATCH_DATABASE.key(alive),))
         owner.execute(f'CREATE DATABASE "{alive}"')
         try:
             env["PATH"] = f"{PG_BIN}:{os.environ['PATH']}"

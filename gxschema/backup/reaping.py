@@ -5,7 +5,7 @@ Nothing outlives a killed run for long. pg_dump and pg_restore die with gxschema
 like Ctrl-C, removing the temporary file and marking the record failed). What a
 SIGKILL leaves is found by the next run (`take_backup`, `restore`, `verify`, and
 `reap_dead_backups` for `gxschema status`): while a backup runs, its process holds a
-session-level advisory lock keyed by its ``backupId`` (`locking.run_lock_key`),
+session-level advisory lock keyed by its ``backupId`` (`DBLocks.BACKUP_RUN`),
 taken before its record is written; a ``running`` record whose lock anyone can take
 belongs to a process that is gone, so it is marked failed at once and its temporary
 files are removed. Scratch databases are likewise held under a lock keyed by their
@@ -29,6 +29,7 @@ from gxschema.backup.common import Progress
 from gxschema.backup.files import partials_of
 from gxschema.backup.server import SCRATCH_NAME, Server, drop_database
 from gxschema.errors import OperationError
+from gxschema.locking import DBLocks
 
 DEAD_RUN_ERROR = "the run ended without finishing (its process is gone)"
 
@@ -40,7 +41,7 @@ def holding_run_lock(engine: Engine, backup_id: str) -> Iterator[None]:
     Taken before the record is written, so a ``running`` record whose lock is
     free is always one whose process is gone (see `reap_dead_backups`).
     """
-    key = locking.run_lock_key("backup", backup_id)
+    key = DBLocks.BACKUP_RUN.key(backup_id)
     with engine.connect() as holder:
         if not locking.try_lock(holder, key):  # a fresh uuid: only a collision
             raise OperationError(f"the lock of backup {backup_id} is taken; try again")
@@ -68,7 +69,7 @@ def reap_dead_backups(connection: Connection, *, remove_files: bool = True) -> l
     connection.commit()
     reaped = []
     for backup_id, location in running:
-        key = locking.run_lock_key("backup", backup_id)
+        key = DBLocks.BACKUP_RUN.key(backup_id)
         if not locking.try_lock(connection, key):
             connection.commit()
             continue  # its process is alive and holds it
@@ -103,7 +104,7 @@ def reap_scratch_databases(connection: Connection) -> list[str]:
     ).scalars()
     dropped = []
     for name in list(names):
-        if locking.lock_holder(connection, locking.run_lock_key("scratch", name)) is not None:
+        if locking.lock_holder(connection, DBLocks.SCRATCH_DATABASE.key(name)) is not None:
             continue
         try:
             drop_database(connection, name)
@@ -126,7 +127,7 @@ def reap_scratch_quietly(engine: Engine, say: Progress) -> None:
 @contextmanager
 def guarding(server: Server, scratch: str) -> Iterator[None]:
     """Hold the scratch database's lock for the block: create it and drop it inside."""
-    key = locking.run_lock_key("scratch", scratch)
+    key = DBLocks.SCRATCH_DATABASE.key(scratch)
     with server.engine.connect() as holder:
         if not locking.try_lock(holder, key):
             raise OperationError(f"the scratch database name {scratch} is in use; try again")

@@ -34,6 +34,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from gxschema.locking import DBLocks
 from gxschema.models import metadata
 from gxschema.seeding.dataset import Dataset, TableRows, stable_id
 from gxschema.seeding.errors import SeedError
@@ -43,8 +44,8 @@ from gxschema.seeding.report import DatasetReport, Difference, SeedReport, Table
 SeedTarget = Engine | Connection | Session
 """Where `apply` writes: an engine, a connection, or an ORM session."""
 
-SEED_LOCK_KEY = 0x6778_7365_6564_7321 & 0x7FFF_FFFF_FFFF_FFFF
-"""The advisory lock key of seeding ("gxseeds!"), distinct from the migration lock."""
+SEED_LOCK_KEY = DBLocks.SEEDING.key()
+"""The advisory lock key of seeding, distinct from the migration lock."""
 
 RECORD_TENANT = "global"
 """The tenant of `SeedDataset` records."""
