@@ -8,15 +8,15 @@ from typing import Any
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+from gxschema import shipped
 
 
 def script_location() -> Path:
     """The migration scripts: ``gxschema/migrations`` in a wheel, ``alembic/`` in a checkout."""
-    for candidate in (_PACKAGE_DIR / "migrations", _PACKAGE_DIR.parent / "alembic"):
-        if (candidate / "env.py").is_file():
-            return candidate
-    raise FileNotFoundError("the gxschema migration scripts are not installed")
+    location = shipped.folder("alembic")
+    if location is None or not (location / "env.py").is_file():
+        raise FileNotFoundError("the gxschema migration scripts are not installed")
+    return location
 
 
 def make_config(**attributes: Any) -> Config:

@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from gxschema import shipped
 from gxschema.alembic_config import head_revision
 
 from .conftest import ROOT
@@ -63,14 +65,16 @@ import json, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import gxschema
+from gxschema import shipped
 from gxschema.alembic_config import head_revision, script_location
 from gxschema.seeding import load
-package = Path(gxschema.__file__).parent
+seeds = shipped.folder("seeds")
 print(json.dumps({
-    "package": str(package),
+    "package": str(Path(gxschema.__file__).parent),
     "migrations": str(script_location()),
     "head": head_revision(),
-    "datasets": [dataset.name for dataset in load(package / "seeds", "devnet")],
+    "seeds": str(seeds),
+    "datasets": [dataset.name for dataset in load(seeds, "devnet")],
 }))
 """
 
@@ -90,7 +94,19 @@ def test_the_installed_wheel_migrates_and_seeds_from_its_own_files(
     assert found["package"] == str(tmp_path / "site" / "gxschema")
     assert found["migrations"] == str(tmp_path / "site" / "gxschema" / "migrations")
     assert found["head"] == head_revision()
+    assert found["seeds"] == str(tmp_path / "site" / "gxschema" / "seeds")
     assert {"countries", "system_config", "feature_flags", "demo"} <= set(found["datasets"])
+
+
+def test_the_runtime_lookup_knows_what_the_build_ships() -> None:
+    """gxschema.shipped cannot read pyproject.toml in a wheel: the two must agree."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["gxschema"]["ship"]
+    assert {folder: f"gxschema/{name}" for folder, name in shipped.IN_PACKAGE.items()} == {
+        folder: spec["into"] for folder, spec in config.items()
+    }
+    # in a checkout (and an editable install) the folders beside the package
+    assert shipped.folder("alembic") == ROOT / "alembic"
+    assert shipped.folder("seeds") == ROOT / "seeds"
 
 
 # A service that develops against a checkout: what it imports, checked as it would be.
