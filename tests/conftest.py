@@ -1,15 +1,26 @@
 """Test databases: always a real PostgreSQL, chosen automatically.
 
 1. ``docker``: a Docker engine answers, so testcontainers starts the
-   ``postgres:15`` image;
-2. ``server``: ``GXSCHEMA_TEST_PG=host:port`` names a running server
-   (``.ci/run`` starts Debian's PostgreSQL 15 as the ``postgres`` user, since
-   PostgreSQL refuses to run as root), used through pytest-postgresql's noproc fixture;
-3. ``local``: pytest-postgresql starts the local PostgreSQL binaries itself.
+   ``postgres:15`` image (``GXSCHEMA_TEST_NO_DOCKER=1`` turns this off);
+2. ``server``: ``GXSCHEMA_TEST_PG=host:port`` names a running server (with
+   ``GXSCHEMA_TEST_PG_USER``, ``GXSCHEMA_TEST_PG_PASSWORD``), used through
+   pytest-postgresql's noproc fixture;
+3. ``local``: not root, so pytest-postgresql starts the local PostgreSQL binaries itself;
+4. ``root``: root, so a throwaway server runs as the ``postgres`` user, as ``.ci/run``
+   does, since PostgreSQL refuses to run as root (``tests/support/throwaway_server.py``).
 
-The choice is printed in the test header. Each test that needs a database gets
-its own, created for it and dropped after: ``empty_database`` (nothing in it) or
-``head_database`` (migrated to head, copied from a template in milliseconds).
+The binaries of 3 and 4 are those in ``GXSCHEMA_TEST_PG_BIN`` when it is set, else
+``pg_config --bindir``'s, else the newest ``/usr/lib/postgresql/*/bin``. The choice is
+printed in the test header.
+
+Every test that needs a database (that uses ``pg_server``, directly or through another
+fixture) is marked ``db``. When no server can be had, a run that selected such tests
+fails and says why, rather than skipping them and passing: deselect them with
+``-m "not db"``, or skip them with ``GXSCHEMA_TEST_SKIP_DB=1``.
+
+Each test that needs a database gets its own, created for it and dropped after:
+``empty_database`` (nothing in it) or ``head_database`` (migrated to head, copied
+from a template in milliseconds).
 """
 
 from __future__ import annotations
@@ -29,6 +40,8 @@ from sqlalchemy import URL, Engine, create_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from .support import throwaway_server
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -46,6 +59,9 @@ def _docker_answers() -> bool:
 
 
 def _pg_bindir() -> str | None:
+    override = os.environ.get("GXSCHEMA_TEST_PG_BIN")
+    if override:
+        return override if (Path(override) / "pg_ctl").exists() else None
     pg_config = shutil.which("pg_config")
     candidates = []
     if pg_config:
@@ -60,23 +76,82 @@ def _pg_bindir() -> str | None:
     return None
 
 
-def _choose_backend() -> tuple[str, str]:
+_NO_SERVER_HELP = (
+    "run `bash .ci/run` (installs and starts PostgreSQL 15), set GXSCHEMA_TEST_PG=host:port,"
+    ' or leave out the tests that need one: -m "not db" (or GXSCHEMA_TEST_SKIP_DB=1)'
+)
+
+
+def _choose_backend(bindir: str | None) -> tuple[str, str]:
     if _docker_answers():
         return "docker", "testcontainers, image postgres:15"
     if os.environ.get("GXSCHEMA_TEST_PG"):
         return "server", f"pytest-postgresql noproc, server at {os.environ['GXSCHEMA_TEST_PG']}"
-    bindir = _pg_bindir()
-    if bindir and os.geteuid() != 0:
+    if bindir is None:
+        where = (
+            f"GXSCHEMA_TEST_PG_BIN={os.environ['GXSCHEMA_TEST_PG_BIN']} holds no pg_ctl"
+            if os.environ.get("GXSCHEMA_TEST_PG_BIN")
+            else "no PostgreSQL binaries found (pg_config, /usr/lib/postgresql/*/bin)"
+        )
+        return "none", f"no Docker, no GXSCHEMA_TEST_PG, {where}: {_NO_SERVER_HELP}"
+    if os.geteuid() != 0:
         return "local", f"pytest-postgresql, local binaries in {bindir}"
-    return "none", "no PostgreSQL: run `bash .ci/run`, which installs and starts one"
+    why_not = throwaway_server.cannot_run_as()
+    if why_not:
+        return "none", f"running as root and {why_not}: {_NO_SERVER_HELP}"
+    return "root", f"a throwaway server run as `{throwaway_server.RUN_AS}`, binaries in {bindir}"
 
 
-BACKEND, BACKEND_DESCRIPTION = _choose_backend()
+PG_BINDIR = _pg_bindir()
+BACKEND, BACKEND_DESCRIPTION = _choose_backend(PG_BINDIR)
 DOCKER_AVAILABLE = BACKEND == "docker"
+SKIP_DB = os.environ.get("GXSCHEMA_TEST_SKIP_DB", "") not in ("", "0")
+if BACKEND in ("local", "root"):
+    # Tests that put pg_dump and pg_restore on PATH take them from here: the binaries
+    # of the server the tests run on, so their versions match.
+    os.environ.setdefault("GXSCHEMA_TEST_PG_BIN", PG_BINDIR or "")
+
+# A test needs a database when one of these is among its fixtures, directly or through
+# another fixture (pytest's closure of a test's fixtures holds both).
+_DATABASE_FIXTURES = frozenset({"pg_server", "postgresql_server_noproc", "postgresql_local_proc"})
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    return [f"gxschema test database: {BACKEND} ({BACKEND_DESCRIPTION})"]
+    skipped = " (skipped: GXSCHEMA_TEST_SKIP_DB is set)" if SKIP_DB else ""
+    return [f"gxschema test database: {BACKEND} ({BACKEND_DESCRIPTION}){skipped}"]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # tryfirst: the marks must be on the items before `-m` deselects by them.
+    skip = pytest.mark.skip(
+        reason="GXSCHEMA_TEST_SKIP_DB is set: tests that need a database are skipped"
+    )
+    for item in items:
+        if _DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+            if SKIP_DB:
+                item.add_marker(skip)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Refuse to run database tests that could only be skipped: a green run must mean they ran."""
+    if BACKEND != "none" or SKIP_DB or session.config.option.collectonly:
+        return
+    needing = [item for item in session.items if item.get_closest_marker("db")]
+    if not needing:
+        return
+    reason = (
+        f"{len(needing)} of the {len(session.items)} selected tests need a database, and"
+        f" there is none: {BACKEND_DESCRIPTION}"
+    )
+    if hasattr(session.config, "workerinput"):
+        # An xdist worker cannot end the run from here (the controller would take it for
+        # a crash); a session that should fail makes the controller stop with the reason,
+        # after the worker's first database test has failed with it (see `pg_server`).
+        session.shouldfail = reason
+        return
+    raise pytest.UsageError(reason)
 
 
 _server_host, _, _server_port = os.environ.get("GXSCHEMA_TEST_PG", "127.0.0.1:5432").partition(":")
@@ -92,7 +167,7 @@ postgresql_server_noproc = factories.postgresql_noproc(
 )
 postgresql_local_proc = factories.postgresql_proc(
     dbname=_TEMPLATE_NAME,
-    executable=str(Path(_pg_bindir() or "/usr/bin") / "pg_ctl"),
+    executable=str(Path(PG_BINDIR or "/usr/bin") / "pg_ctl"),
     port=None,
 )
 
@@ -154,7 +229,7 @@ class Server:
 @pytest.fixture(scope="session")
 def pg_server(request: pytest.FixtureRequest) -> Iterator[Server]:
     if BACKEND == "none":
-        pytest.skip(BACKEND_DESCRIPTION)
+        pytest.fail(BACKEND_DESCRIPTION, pytrace=False)
     if BACKEND == "docker":
         from testcontainers.postgres import PostgresContainer
 
@@ -165,6 +240,16 @@ def pg_server(request: pytest.FixtureRequest) -> Iterator[Server]:
                 container.username,
                 container.password,
             )
+        return
+    if BACKEND == "root":
+        try:
+            started = throwaway_server.start(Path(PG_BINDIR or ""))
+        except RuntimeError as error:
+            pytest.fail(f"the throwaway PostgreSQL server did not start: {error}", pytrace=False)
+        try:
+            yield _server(started.host, started.port, started.user, started.password)
+        finally:
+            started.stop()
         return
     fixture = "postgresql_server_noproc" if BACKEND == "server" else "postgresql_local_proc"
     executor = request.getfixturevalue(fixture)
