@@ -42,6 +42,8 @@ from sqlalchemy import Column
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ClauseElement
 
+from gxschema.identifiers import quote
+
 ONLINE_IMPORT = "from gxschema import online"
 
 
@@ -349,13 +351,9 @@ def _render_validate(autogen_context: AutogenContext, op: ValidateConstraintOp) 
     # In the revision's own transaction (see `_validation_revision`), not in an
     # autocommit block as `online.validate_constraint` does.
     statement = (
-        f"ALTER TABLE {_quote(op.table_name)} VALIDATE CONSTRAINT {_quote(op.constraint_name)}"
+        f"ALTER TABLE {quote(op.table_name)} VALIDATE CONSTRAINT {quote(op.constraint_name)}"
     )
     return f"op.execute({statement!r})"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _render_set_not_null(autogen_context: AutogenContext, op: SetNotNullViaCheckOp) -> str:

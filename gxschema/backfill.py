@@ -55,6 +55,7 @@ from sqlalchemy.exc import DBAPIError
 
 from gxschema import locking
 from gxschema.errors import ConfigError, OperationError
+from gxschema.identifiers import quote
 from gxschema.locking import DBLocks, postgres_duration
 
 PROGRESS_TABLE = "gxschema_backfill_progress"
@@ -105,10 +106,6 @@ class Progress:
     finished: bool
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def _is_autocommit(connection: Connection) -> bool:
     """True inside Alembic's ``autocommit_block`` (or any AUTOCOMMIT connection)."""
     if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
@@ -138,9 +135,9 @@ def _transaction(connection: Connection) -> Iterator[None]:
 
 def _primary_key(connection: Connection, table: str) -> tuple[str, str]:
     """The name and type of `table`'s one-column primary key, or a ConfigError."""
-    if connection.execute(text("SELECT to_regclass(:t)"), {"t": _quote(table)}).scalar() is None:
+    if connection.execute(text("SELECT to_regclass(:t)"), {"t": quote(table)}).scalar() is None:
         raise ConfigError(f"backfill: there is no table {table!r}")
-    row = connection.execute(text(_PRIMARY_KEY_SQL), {"table": _quote(table)}).mappings().first()
+    row = connection.execute(text(_PRIMARY_KEY_SQL), {"table": quote(table)}).mappings().first()
     if row is None or row["width"] != 1:
         raise ConfigError(
             f"backfill: {table!r} needs a primary key of one column to walk in batches"
@@ -293,11 +290,11 @@ class _Batches:
     def _after_last(self) -> str:
         """Keys after the cursor; every key when there is none yet."""
         last = f"CAST(:last AS {self.key_type})"
-        return f"({last} IS NULL OR {_quote(self.key)} > {last})"
+        return f"({last} IS NULL OR {quote(self.key)} > {last})"
 
     def bounds_sql(self) -> str:
         """The last key of the next batch and its size (0 when nothing is left)."""
-        key, table = _quote(self.key), _quote(self.table)
+        key, table = quote(self.key), quote(self.table)
         return (
             f"SELECT max(k)::text AS upper, count(*) AS size FROM ("
             f"SELECT {key} AS k FROM {table} WHERE {self._after_last()} "
@@ -305,7 +302,7 @@ class _Batches:
         )
 
     def update_sql(self) -> str:
-        key, table = _quote(self.key), _quote(self.table)
+        key, table = quote(self.key), quote(self.table)
         condition = f"{self._after_last()} AND {key} <= CAST(:upper AS {self.key_type})"
         if self.where:
             condition += f" AND ({self.where})"

@@ -24,3 +24,8 @@ def table_exists(connection: Connection, name: str, schema: str = "public") -> b
         text("SELECT to_regclass(:name)"), {"name": quote(schema, name)}
     ).scalar()
     return found is not None
+
+
+def literal(value: str) -> str:
+    """``'value'`` as an SQL string literal, for statements that take no bind parameters."""
+    return sql.Literal(value).as_string().strip()

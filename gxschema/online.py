@@ -53,6 +53,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from gxschema import blockers, locking
+from gxschema.identifiers import literal, quote
 
 STRONG_LOCK_TIMEOUT = "50ms"
 """How long one strong-lock statement may wait in the lock queue per attempt.
@@ -82,15 +83,6 @@ _QUOTED = re.compile(r'"((?:[^"]|"")+)"')
 
 class LockRetriesExhaustedError(RuntimeError):
     """A strong-lock statement did not get its lock in any of its attempts."""
-
-
-def quote(name: str) -> str:
-    """Always-quoted identifier: the schema keeps Prisma's camelCase names."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _offline() -> bool:
@@ -201,8 +193,8 @@ def _refuse_invalid_index_sql(name: str) -> str:
     )
     return (
         "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_index "
-        f"WHERE indexrelid = to_regclass({_literal(quote(name))}) AND NOT indisvalid) "
-        f"THEN RAISE EXCEPTION {_literal(message)}; END IF; END $$"
+        f"WHERE indexrelid = to_regclass({literal(quote(name))}) AND NOT indisvalid) "
+        f"THEN RAISE EXCEPTION {literal(message)}; END IF; END $$"
     )
 
 

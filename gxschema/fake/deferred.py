@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, text
 
+from gxschema.identifiers import literal, quote
+
 
 @dataclass(frozen=True)
 class Saved:
@@ -35,14 +37,6 @@ class Saved:
     create: str
     drop: str
     comment: str | None
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def save(connection: Connection, tables: Sequence[str]) -> list[Saved]:
@@ -59,7 +53,7 @@ def save(connection: Connection, tables: Sequence[str]) -> list[Saved]:
                       OR c.confrelid::regclass::text IN :tables)
                ORDER BY 1, 2"""
         ).bindparams(bindparam("tables", expanding=True)),
-        {"tables": [_quote(name) for name in names]},
+        {"tables": [quote(name) for name in names]},
     ).all()
     for table, name, definition, comment in foreign:
         saved.append(_constraint(str(table), str(name), str(definition), comment, "fkey"))
@@ -71,7 +65,7 @@ def save(connection: Connection, tables: Sequence[str]) -> list[Saved]:
                WHERE c.contype IN ('p', 'u') AND c.conrelid::regclass::text IN :tables
                ORDER BY 1, 2"""
         ).bindparams(bindparam("tables", expanding=True)),
-        {"tables": [_quote(name) for name in names]},
+        {"tables": [quote(name) for name in names]},
     ).all()
     for table, name, definition, comment in keys:
         saved.append(_constraint(str(table), str(name), str(definition), comment, "pkey"))
@@ -85,7 +79,7 @@ def save(connection: Connection, tables: Sequence[str]) -> list[Saved]:
                                  AND c.contype IN ('p', 'u', 'x'))
                ORDER BY 1, 2"""
         ).bindparams(bindparam("tables", expanding=True)),
-        {"tables": [_quote(name) for name in names]},
+        {"tables": [quote(name) for name in names]},
     ).all()
     for table, name, definition, comment in indexes:
         saved.append(
@@ -94,10 +88,10 @@ def save(connection: Connection, tables: Sequence[str]) -> list[Saved]:
                 name=str(name),
                 kind="index",
                 create=str(definition),
-                drop=f"DROP INDEX {_quote(str(name))}",
+                drop=f"DROP INDEX {quote(str(name))}",
                 comment=None
                 if comment is None
-                else f"COMMENT ON INDEX {_quote(str(name))} IS {_literal(str(comment))}",
+                else f"COMMENT ON INDEX {quote(str(name))} IS {literal(str(comment))}",
             )
         )
     return saved
@@ -108,11 +102,11 @@ def _constraint(table: str, name: str, definition: str, comment: str | None, kin
         table=table.strip('"'),
         name=name,
         kind=kind,
-        create=f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}",
-        drop=f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}",
+        create=f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}",
+        drop=f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}",
         comment=None
         if comment is None
-        else f"COMMENT ON CONSTRAINT {_quote(name)} ON {table} IS {_literal(comment)}",
+        else f"COMMENT ON CONSTRAINT {quote(name)} ON {table} IS {literal(comment)}",
     )
 
 

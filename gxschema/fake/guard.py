@@ -31,6 +31,7 @@ from sqlalchemy import Connection, bindparam, text
 from gxschema import environment
 from gxschema.fake.plan import FILLED_TABLES
 from gxschema.fake.pools import COUNTRIES
+from gxschema.identifiers import quote
 from gxschema.models import metadata
 
 DEMO_DATASET = environment.DEMO_DATASET
@@ -157,5 +158,5 @@ def empty_filled_tables(connection: Connection) -> None:
 
     Never the reference data nor ``SystemConfig``, which holds the environment record.
     """
-    names = ", ".join(f'"{table}"' for table in FILLED_TABLES)
+    names = ", ".join(quote(table) for table in FILLED_TABLES)
     connection.execute(text(f"TRUNCATE TABLE {names}"))

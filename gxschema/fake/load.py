@@ -30,6 +30,7 @@ from gxschema.fake.plan import FILLED_TABLES, build_plan
 from gxschema.fake.pools import Pools
 from gxschema.fake.pools import build as build_pools
 from gxschema.fake.writer import Reporter, TableResult, copy_tables
+from gxschema.identifiers import quote
 from gxschema.locking import DBLocks
 
 REBUILD_FROM = 200_000
@@ -219,7 +220,7 @@ def fill(
         if analyze:
             started = time.perf_counter()
             with connection.begin():
-                names = ", ".join(f'"{spec.table}"' for spec in specs)
+                names = ", ".join(quote(spec.table) for spec in specs)
                 connection.execute(text(f"ANALYZE {names}"))
             report.analyze_seconds = time.perf_counter() - started
     return report
