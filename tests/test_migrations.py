@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from alembic import command
@@ -192,22 +194,26 @@ def test_downgrade_of_0005_removes_every_comment(head_database, engine_for) -> N
     assert _live_comments(engine) == _model_comments()
 
 
+def _revision_module(revision: str) -> ModuleType:
+    """A revision's module, loaded from its file (revisions are not an importable package)."""
+    path = next((script_location() / "versions").glob(f"{revision}_*.py"))
+    spec = importlib.util.spec_from_file_location(f"revision_{revision}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_0005_takes_no_lock_stronger_than_share_update_exclusive(
     head_database, engine_for
 ) -> None:
     """COMMENT ON waits for no reader or writer: 0005 must not become an ALTER TABLE."""
-    import importlib.util
-
     from alembic.migration import MigrationContext
     from alembic.operations import Operations
 
     engine = engine_for(head_database)
     _run(engine, command.downgrade, "0004")
-    path = next((script_location() / "versions").glob("0005_*.py"))
-    spec = importlib.util.spec_from_file_location("revision_0005", path)
-    assert spec is not None and spec.loader is not None
-    revision = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(revision)
+    revision = _revision_module("0005")
     with engine.connect() as connection, connection.begin():
         with Operations.context(MigrationContext.configure(connection)):
             revision.upgrade()
@@ -224,6 +230,27 @@ def test_0005_takes_no_lock_stronger_than_share_update_exclusive(
     assert {name for name, _mode in modes} == set(metadata.tables), "a table was not commented"
     assert {mode for _name, mode in modes} == {"ShareUpdateExclusiveLock"}, modes
     assert live_comment == metadata.tables["Country"].comment
+
+
+def test_0005_offline_sql_is_comment_statements_only() -> None:
+    """op.alter_column(comment=) with no type must not render an ALTER TABLE ... TYPE."""
+    for direction, span in (("upgrade", "0004:0005"), ("downgrade", "0005:0004")):
+        result = _alembic_cli(direction, span, "--sql", env={})
+        assert result.returncode == 0, result.stderr
+        statements = [
+            line for line in result.stdout.splitlines() if line and not line.startswith("--")
+        ]
+        others = [
+            line
+            for line in statements
+            if not line.startswith(("COMMENT ON TABLE ", "COMMENT ON COLUMN "))
+            and not line.startswith(("SET ", "BEGIN;", "COMMIT;", "UPDATE alembic_version "))
+        ]
+        assert others == [], (direction, others[:3])
+        comments = [line for line in statements if line.startswith("COMMENT ON ")]
+        revision = _revision_module("0005")
+        columns = sum(len(names) for names in revision.COLUMNS.values())
+        assert len(comments) == len(revision.TABLES) + columns, direction
 
 
 def test_downgrade_of_command_types_refuses_while_rows_use_them(head_database, engine_for) -> None:
