@@ -35,13 +35,14 @@ indexes and keys), `guard` (refusals).
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from gxschema.fake.core import FakeOptions, TableSpec
-from gxschema.fake.plan import FILLED_TABLES, build_plan
-
 if TYPE_CHECKING:
-    from gxschema.fake.load import PARALLEL_FROM, REBUILD_FROM, FakeReport, fill, make_pools
+    from gxschema.fake.core import FakeOptions, TableSpec
+    from gxschema.fake.load import FakeReport, fill, make_pools
+    from gxschema.fake.plan import FILLED_TABLES, build_plan
+    from gxschema.fake.thresholds import PARALLEL_FROM, REBUILD_FROM
     from gxschema.fake.writer import TableResult
 
 __all__ = [
@@ -58,20 +59,24 @@ __all__ = [
 ]
 
 _LOADED_LAZILY = {
-    "PARALLEL_FROM",
-    "REBUILD_FROM",
-    "FakeReport",
-    "TableResult",
-    "fill",
-    "make_pools",
+    "PARALLEL_FROM": "thresholds",
+    "REBUILD_FROM": "thresholds",
+    "FakeOptions": "core",
+    "TableSpec": "core",
+    "FILLED_TABLES": "plan",
+    "build_plan": "plan",
+    "FakeReport": "load",
+    "TableResult": "load",
+    "fill": "load",
+    "make_pools": "load",
 }
 
 
 def __getattr__(name: str) -> Any:
     # the worker processes import this package to generate rows: loading (SQLAlchemy,
-    # the models) is imported only by those who ask for it
+    # the models) is imported only by those who ask for it; and the command line
+    # imports `gxschema.fake.thresholds` for `fake --help` without the generators
     if name in _LOADED_LAZILY:
-        from gxschema.fake import load
-
-        return getattr(load, name)
+        module = importlib.import_module(f"gxschema.fake.{_LOADED_LAZILY[name]}")
+        return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

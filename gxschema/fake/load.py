@@ -29,15 +29,11 @@ from gxschema.fake.parallel import Pieces, available_cpus, default_workers
 from gxschema.fake.plan import FILLED_TABLES, build_plan
 from gxschema.fake.pools import Pools
 from gxschema.fake.pools import build as build_pools
+from gxschema.fake.thresholds import PARALLEL_FROM, REBUILD_FROM
 from gxschema.fake.writer import Reporter, TableResult, copy_tables
 from gxschema.identifiers import quote
 from gxschema.locking import DBLocks
 
-REBUILD_FROM = 200_000
-"""Runs writing this many rows or more rebuild indexes and keys after the COPY by default."""
-PARALLEL_FROM = 200_000
-"""Runs writing this many rows or more generate them in worker processes by default
-(below that, starting the workers costs more than they save)."""
 FAKE_LOCK_KEY = DBLocks.FAKE_DATA.key()
 """Advisory lock of fake runs, so two runs never interleave."""
 
