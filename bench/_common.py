@@ -180,7 +180,7 @@ def migrate(database: Database, revision: str = "head") -> None:
 
 def seed(database: Database, env: str = "devnet") -> None:
     from gxschema import seeding
-    from gxschema.cli.seed_command import default_seeds_dir
+    from gxschema.seeding.run import default_seeds_dir
 
     engine = database.engine()
     try:

@@ -28,7 +28,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from gxschema import seeding
-    from gxschema.cli.seed_command import default_seeds_dir
+    from gxschema.seeding.run import default_seeds_dir
 
     timings: dict[str, list[float]] = {
         key: [] for key in ("cli first", "cli again", "load", "apply first", "apply again")

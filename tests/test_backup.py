@@ -24,11 +24,13 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from gxschema import backup, migrator
+from gxschema import deploy as deploy_pipeline
 from gxschema.backup import tools as backup_tools
 from gxschema.backup import verifying
 from gxschema.cli import backup_commands, deploy_command
 from gxschema.cli.output import Output
 from gxschema.errors import CheckFailedError, ConfigError, OperationError
+from gxschema.seeding.run import SeedRun, default_seeds_dir
 from gxschema.settings import DatabaseSettings
 
 # Every character that breaks URLs and shell quoting: it must show up nowhere.
@@ -43,8 +45,8 @@ def _app() -> typer.Typer:
     def _options(json_output: bool = typer.Option(False, "--json")) -> None:
         Output.use(Output(as_json=json_output))
 
-    backup_commands.register(app)
-    deploy_command.register(app)
+    app.add_typer(backup_commands.app)
+    app.add_typer(deploy_command.app)
     return app
 
 
@@ -591,7 +593,7 @@ def test_deploy_stops_before_migrating_when_the_backup_fails(
     cli, empty_database, engine_for, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seeded: list[dict[str, Any]] = []
-    monkeypatch.setattr(deploy_command, "run_seed", lambda **kw: seeded.append(kw))
+    monkeypatch.setattr(deploy_pipeline, "seed_database", lambda *a, **kw: seeded.append(kw))
     not_a_directory = tmp_path / "file"
     not_a_directory.write_text("x")
 
@@ -610,11 +612,11 @@ def test_deploy_backs_up_migrates_seeds_and_verifies(
 ) -> None:
     seeded: list[dict[str, Any]] = []
 
-    def fake_seed(**options: Any) -> _SeedReport:
-        seeded.append(options)
-        return _SeedReport()
+    def fake_seed(_engine: Any, folder: Path, **options: Any) -> SeedRun:
+        seeded.append({"folder": folder, **options})
+        return SeedRun(_SeedReport(), options["env"], None)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(deploy_command, "run_seed", fake_seed)
+    monkeypatch.setattr(deploy_pipeline, "seed_database", fake_seed)
     result = cli(empty_database)(
         "--json", "deploy", "--env", "mainnet", "--backup-dir", str(tmp_path), "--wait-timeout", "5"
     )
@@ -631,12 +633,11 @@ def test_deploy_backs_up_migrates_seeds_and_verifies(
     assert Path(summary["backup"]["path"]).is_file()
     assert seeded == [
         {
+            "folder": default_seeds_dir(),
             "env": "mainnet",
-            "seeds_dir": None,
             "only": None,
             "dry_run": False,
             "overwrite": False,
-            "quiet": True,
             "reassign": False,
             "command": "deploy",
         }
@@ -649,12 +650,12 @@ def test_deploy_fails_when_the_schema_drifts(
 ) -> None:
     engine = engine_for(head_database)
 
-    def drifting_seed(**_options: Any) -> _SeedReport:
+    def drifting_seed(*_args: Any, **options: Any) -> SeedRun:
         with engine.begin() as connection:
             connection.execute(text('ALTER TABLE "Country" ADD COLUMN "extra" text'))
-        return _SeedReport()
+        return SeedRun(_SeedReport(), options["env"], None)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(deploy_command, "run_seed", drifting_seed)
+    monkeypatch.setattr(deploy_pipeline, "seed_database", drifting_seed)
     result = cli(head_database)("deploy", "--env", "testnet")
 
     assert result.exit_code == 1

@@ -13,18 +13,20 @@ from typing import Annotated
 
 import typer
 
-from gxschema import __version__
 from gxschema.cli import (
+    adopt_command,
     backup_commands,
     config_commands,
     deploy_command,
     dev_commands,
     docs_command,
     fake_command,
+    migrate_commands,
     prisma_commands,
     revision_command,
-    schema_commands,
     seed_command,
+    status_command,
+    verify_command,
 )
 from gxschema.cli.context import STATE, report_closed_output
 from gxschema.cli.output import Output
@@ -40,6 +42,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from gxschema import __version__
+
         typer.echo(f"gxschema {__version__}")
         raise typer.Exit()
 
@@ -65,16 +69,26 @@ def _global_options(
     Output.use(Output(as_json=json_output))
 
 
-schema_commands.register(app)
-seed_command.register(app)
-dev_commands.register(app)
-backup_commands.register(app)
-deploy_command.register(app)
-config_commands.register(app)
-fake_command.register(app)
-docs_command.register(app)
-revision_command.register(app)
-prisma_commands.register(app)
+# Each module holds its commands at module level on its own Typer app: a module
+# without a name (`migrate_commands.app`) adds its commands to the root, a named one
+# (`config`, `prisma`) a group. The order here is the order of `gxschema --help`.
+# Importing them costs typer only: what a command needs, it imports when it runs.
+for commands in (
+    migrate_commands,
+    status_command,
+    adopt_command,
+    verify_command,
+    seed_command,
+    dev_commands,
+    backup_commands,
+    deploy_command,
+    fake_command,
+    docs_command,
+    revision_command,
+    config_commands,
+    prisma_commands,
+):
+    app.add_typer(commands.app)
 
 
 def main() -> None:

@@ -7,26 +7,17 @@ turn failures into exit codes.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gxschema import backup as backups
 from gxschema.cli.context import STATE, connect, handle_errors, settings_or_embedded
+from gxschema.cli.options import DEFAULT_BACKUP_DIR, BackupDir, WaitSeconds
 from gxschema.cli.output import Output
-from gxschema.cli.schema_commands import WaitSeconds
 from gxschema.errors import ConfigError
 
-DEFAULT_BACKUP_DIR = Path("backups")
-
-BackupDir = Annotated[
-    Path,
-    typer.Option(
-        "--dir",
-        envvar="GXSCHEMA_BACKUP_DIR",
-        help="Folder of the dumps (default: $GXSCHEMA_BACKUP_DIR, else ./backups).",
-    ),
-]
+if TYPE_CHECKING:
+    from gxschema.backup import BackupResult
 
 
 def human_size(size: int) -> str:
@@ -38,7 +29,7 @@ def human_size(size: int) -> str:
     return f"{value:.1f} TiB"
 
 
-def describe_backup(result: backups.BackupResult) -> str:
+def describe_backup(result: BackupResult) -> str:
     recorded = "recorded in BackupRecord" if result.recorded else "not recorded (no BackupRecord)"
     lines = [
         f"backup:   {result.path} ({human_size(result.size_bytes)}, sha256 "
@@ -51,6 +42,8 @@ def describe_backup(result: backups.BackupResult) -> str:
 
 
 def _chosen_dump(directory: Path, file: str | None, latest: bool) -> Path:
+    from gxschema import backup as backups
+
     if (file is None) == (not latest):
         raise ConfigError("name the dump to restore: give either --file NAME or --latest")
     if file is not None:
@@ -68,111 +61,118 @@ def _chosen_dump(directory: Path, file: str | None, latest: bool) -> Path:
     return dumps[0]
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("backup")
-    @handle_errors
-    def backup_command(
-        directory: BackupDir = DEFAULT_BACKUP_DIR,
-        keep: Annotated[
-            int, typer.Option(min=1, help="Keep only the newest KEEP dumps of this database.")
-        ] = 30,
-        verify: Annotated[
-            bool,
-            typer.Option(
-                "--verify",
-                help="Then restore the new dump into a scratch database, compare row counts "
-                "with the source, drop the scratch database and set verifiedAt.",
-            ),
-        ] = False,
-        kind: Annotated[
-            str, typer.Option(help="Recorded kind: scheduled, manual or pre-migration.")
-        ] = "scheduled",
-        wait: WaitSeconds = 30.0,
-    ) -> None:
-        """Dump the database (pg_dump, custom format) with a SHA-256 checksum; prune old dumps."""
-        output = Output.current()
-        settings, _source = settings_or_embedded()
-        engine = connect(settings, wait_seconds=wait)
-        try:
-            result = backups.take_backup(
-                settings,
-                directory,
-                keep=keep,
-                kind=kind,
-                engine=engine,
-                count_rows=verify,
-                on_progress=output.info,
-            )
-            data = result.as_dict()
-            human = describe_backup(result)
-            if verify:
-                verified = backups.verify(
-                    settings,
-                    result.path,
-                    expected_counts=result.row_counts,
-                    engine=engine,
-                    on_progress=output.info,
-                )
-                data["verify"] = verified.as_dict()
-                human += (
-                    f"\nverified: restored into a scratch database (dropped again): "
-                    f"{verified.tables} tables, {verified.rows} rows, the same as the source"
-                )
-        finally:
-            engine.dispose()
-        output.result(data, human)
+app = typer.Typer()
 
-    @app.command("restore")
-    @handle_errors
-    def restore_command(
-        target_database: Annotated[
-            str,
-            typer.Option(
-                "--target-database",
-                help="Database to restore into (created if missing) on the configured server.",
-            ),
-        ],
-        directory: BackupDir = DEFAULT_BACKUP_DIR,
-        file: Annotated[
-            str | None, typer.Option("--file", help="The dump's file name in DIR (or a path).")
-        ] = None,
-        latest: Annotated[
-            bool, typer.Option("--latest", help="Restore the newest dump in DIR.")
-        ] = False,
-        force: Annotated[
-            bool,
-            typer.Option(
-                "--force",
-                help="Replace a target database that is not empty (it is dropped and "
-                "recreated from the dump once the restore has succeeded).",
-            ),
-        ] = False,
-        no_privileges: Annotated[
-            bool,
-            typer.Option(
-                "--no-privileges",
-                help="Skip grants and default privileges (for a restoring role that may not "
-                "set those of the role that ran the migrations; re-grant afterwards).",
-            ),
-        ] = False,
-    ) -> None:
-        """Restore a dump (its checksum checked first) into a database; never over data
-        without --force."""
-        output = Output.current()
-        dump = _chosen_dump(directory, file, latest)
-        settings, _source = settings_or_embedded()
-        STATE.secrets = settings.secrets()
-        result = backups.restore(
+
+@app.command("backup")
+@handle_errors
+def backup_command(
+    directory: BackupDir = DEFAULT_BACKUP_DIR,
+    keep: Annotated[
+        int, typer.Option(min=1, help="Keep only the newest KEEP dumps of this database.")
+    ] = 30,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Then restore the new dump into a scratch database, compare row counts "
+            "with the source, drop the scratch database and set verifiedAt.",
+        ),
+    ] = False,
+    kind: Annotated[
+        str, typer.Option(help="Recorded kind: scheduled, manual or pre-migration.")
+    ] = "scheduled",
+    wait: WaitSeconds = 30.0,
+) -> None:
+    """Dump the database (pg_dump, custom format) with a SHA-256 checksum; prune old dumps."""
+    from gxschema import backup as backups
+
+    output = Output.current()
+    settings, _source = settings_or_embedded()
+    engine = connect(settings, wait_seconds=wait)
+    try:
+        result = backups.take_backup(
             settings,
-            dump,
-            target_database,
-            force=force,
-            privileges=not no_privileges,
+            directory,
+            keep=keep,
+            kind=kind,
+            engine=engine,
+            count_rows=verify,
             on_progress=output.info,
         )
-        how = "replaced" if result.replaced else "created" if result.created else "was empty"
-        output.result(
-            result.as_dict(),
-            f"restored {result.dump.name} into {result.target_database} "
-            f"({'database ' + how}) in {result.duration_ms} ms",
-        )
+        data = result.as_dict()
+        human = describe_backup(result)
+        if verify:
+            verified = backups.verify(
+                settings,
+                result.path,
+                expected_counts=result.row_counts,
+                engine=engine,
+                on_progress=output.info,
+            )
+            data["verify"] = verified.as_dict()
+            human += (
+                f"\nverified: restored into a scratch database (dropped again): "
+                f"{verified.tables} tables, {verified.rows} rows, the same as the source"
+            )
+    finally:
+        engine.dispose()
+    output.result(data, human)
+
+
+@app.command("restore")
+@handle_errors
+def restore_command(
+    target_database: Annotated[
+        str,
+        typer.Option(
+            "--target-database",
+            help="Database to restore into (created if missing) on the configured server.",
+        ),
+    ],
+    directory: BackupDir = DEFAULT_BACKUP_DIR,
+    file: Annotated[
+        str | None, typer.Option("--file", help="The dump's file name in DIR (or a path).")
+    ] = None,
+    latest: Annotated[
+        bool, typer.Option("--latest", help="Restore the newest dump in DIR.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace a target database that is not empty (it is dropped and "
+            "recreated from the dump once the restore has succeeded).",
+        ),
+    ] = False,
+    no_privileges: Annotated[
+        bool,
+        typer.Option(
+            "--no-privileges",
+            help="Skip grants and default privileges (for a restoring role that may not "
+            "set those of the role that ran the migrations; re-grant afterwards).",
+        ),
+    ] = False,
+) -> None:
+    """Restore a dump (its checksum checked first) into a database; never over data
+    without --force."""
+    from gxschema import backup as backups
+
+    output = Output.current()
+    dump = _chosen_dump(directory, file, latest)
+    settings, _source = settings_or_embedded()
+    STATE.secrets = settings.secrets()
+    result = backups.restore(
+        settings,
+        dump,
+        target_database,
+        force=force,
+        privileges=not no_privileges,
+        on_progress=output.info,
+    )
+    how = "replaced" if result.replaced else "created" if result.created else "was empty"
+    output.result(
+        result.as_dict(),
+        f"restored {result.dump.name} into {result.target_database} "
+        f"({'database ' + how}) in {result.duration_ms} ms",
+    )

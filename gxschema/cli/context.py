@@ -15,24 +15,20 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
-import psycopg
 import typer
-from alembic.script.revision import RevisionError
-from alembic.util.exc import CommandError as AlembicCommandError
-from pydantic import ValidationError
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
-from gxschema import embedded
 from gxschema.cli.output import Output, silence_stdout
-from gxschema.db import explain_connection_error
 from gxschema.errors import ConfigError, GxSchemaError, OperationError
-from gxschema.locking import MigrationLockTimeoutError
-from gxschema.seeding.errors import SeedError
-from gxschema.settings import ConfigurationError, DatabaseSettings, load_settings, redact
+
+# SQLAlchemy, psycopg, pydantic and Alembic are imported by the functions that use
+# them, never here: every command imports this module, and `gxschema --version` or
+# `--help` must not pay for a database stack it does not use (docs/performance.md).
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from gxschema.settings import DatabaseSettings
 
 
 @dataclass
@@ -49,6 +45,11 @@ STATE = State()
 
 def settings_or_embedded(*, allow_missing: bool = False) -> tuple[DatabaseSettings, str]:
     """The settings to use and where they came from (``configured`` or ``embedded``)."""
+    from pydantic import ValidationError
+
+    from gxschema import embedded
+    from gxschema.settings import DatabaseSettings, load_settings
+
     try:
         settings = load_settings()
     except ValidationError as error:
@@ -74,6 +75,11 @@ def settings_or_embedded(*, allow_missing: bool = False) -> tuple[DatabaseSettin
 
 
 def make_engine(settings: DatabaseSettings) -> Engine:
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from gxschema.settings import ConfigurationError
+
     try:
         url = settings.url()
     except ConfigurationError as error:
@@ -114,6 +120,11 @@ def connect(settings: DatabaseSettings, *, wait_seconds: float = 30.0) -> Engine
 
     Each failure is one sentence, without the password.
     """
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from gxschema.db import explain_connection_error
+
     engine = make_engine(settings)
     deadline = time.monotonic() + wait_seconds
     delay = 0.5
@@ -159,6 +170,8 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
             _print_traceback_if_debugging()
             report_closed_output()
         except Exception as error:  # every error ends here, as one paragraph
+            from gxschema.settings import redact
+
             code, message = _classify(error)
             _print_traceback_if_debugging()
             Output.current().error(redact(message, STATE.secrets), code=code)
@@ -173,6 +186,8 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
 def _print_traceback_if_debugging() -> None:
     """With ``--debug``, the traceback of the error being handled, secrets redacted too."""
     if STATE.debug:
+        from gxschema.settings import redact
+
         sys.stderr.write(redact(traceback.format_exc(), STATE.secrets))
 
 
@@ -199,6 +214,15 @@ def report_closed_output() -> NoReturn:
 
 
 def _classify(error: BaseException) -> tuple[int, str]:
+    import psycopg
+    from alembic.script.revision import RevisionError
+    from alembic.util.exc import CommandError as AlembicCommandError
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    from gxschema.locking import MigrationLockTimeoutError
+    from gxschema.seeding.errors import SeedError
+    from gxschema.settings import ConfigurationError
+
     if isinstance(error, GxSchemaError):
         return error.exit_code, str(error)
     if isinstance(error, ConfigurationError):

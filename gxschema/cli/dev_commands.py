@@ -14,120 +14,126 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlalchemy import text
 
-from gxschema import embedded, environment, migrator
+from gxschema import embedded
 from gxschema.cli.context import STATE, connect, handle_errors, settings_or_embedded
+from gxschema.cli.migrate_commands import run_migration
 from gxschema.cli.output import Output
-from gxschema.cli.schema_commands import run_migration
 from gxschema.cli.seed_command import run_seed
 from gxschema.errors import ConfigError
-from gxschema.settings import DatabaseSettings
 
 EMBEDDED_ENVIRONMENT = "devnet"
 """What the embedded database is seeded for unless it records or is told another."""
 
 
-def register(app: typer.Typer) -> None:
-    @app.command()
-    @handle_errors
-    def up(
-        env: Annotated[
-            str | None,
-            typer.Option(
-                help="Seed for this environment (default: the one the database records, "
-                f"else {EMBEDDED_ENVIRONMENT} for the embedded database).",
-                show_default=False,
-            ),
-        ] = None,
-        seeds_dir: Annotated[
-            str | None, typer.Option(help="Seed files (default: the package's own).")
-        ] = None,
-        configured_database: Annotated[
-            bool,
-            typer.Option(
-                "--configured-database",
-                help="Migrate and seed the configured database (DATABASE_URL, PG*) too; "
-                "its recorded environment still decides.",
-            ),
-        ] = False,
-    ) -> None:
-        """Start the embedded database if none is configured, migrate to head, and seed."""
-        output = Output.current()
-        settings, source = settings_or_embedded(allow_missing=True)
-        if source == "configured" and not configured_database:
-            raise ConfigError(
-                f"gxschema up is for the embedded database and changes nothing in "
-                f"{settings.describe()}, which DATABASE_URL or the PG variables configure: "
-                "use `gxschema migrate` and `gxschema seed --env ...` "
-                "(or `gxschema up --configured-database` if this is meant)"
-            )
-        server = None
-        if source == "none":
-            folder = embedded.home(STATE.home)
-            output.info(f"no database configured: starting the embedded PostgreSQL in {folder}")
-            server = embedded.start(folder)
-            settings = DatabaseSettings(database_url=server.url)
-        engine = connect(settings, wait_seconds=30.0)
-        try:
-            # the environment decides before anything is written (the seed checks it again
-            # under its lock, and records it)
-            with engine.connect() as connection:
-                if env is None and source != "configured" and not environment.recorded(connection):
-                    env = EMBEDDED_ENVIRONMENT  # the developer's own new database
-                env = environment.seed_environment(connection, env)
-                environment.check_target(connection, env)
-            result = run_migration("head", "upgrade", migrator.MigrationOptions(), 30.0)
-            report = run_seed(
-                env=env,
-                seeds_dir=seeds_dir,
-                only=None,
-                dry_run=False,
-                overwrite=False,
-                quiet=True,
-                command="up",
-            )
-            with engine.connect() as connection:
-                tables = connection.execute(
-                    text(
-                        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' "
-                        "AND tablename <> 'alembic_version'"
-                    )
-                ).scalar()
-        finally:
-            engine.dispose()
-        server = server or embedded.running(embedded.home(STATE.home))
-        url = server.url if server and source != "configured" else settings.describe()
-        seeded = report.to_dict()
-        summary = {
-            "database": "embedded" if server or source == "embedded" else "configured",
-            "url": url,
-            "revision": result.to_revision,
-            "migrated": result.applied,
-            "tables": tables,
-            "environment": env,
-            "seed": seeded,
-        }
-        inserted = sum(int(d.get("inserted", 0)) for d in seeded.get("datasets", []))
-        updated = sum(int(d.get("updated", 0)) for d in seeded.get("datasets", []))
-        output.result(
-            summary,
-            f"database:  {url}\n"
-            f"revision:  {result.to_revision} ({len(result.applied)} revision(s) applied now)\n"
-            f"tables:    {tables}\n"
-            f"seeded:    {env}: {inserted} row(s) inserted, {updated} updated"
-            f"{'' if report.changed else ' (nothing changed)'}",
-        )
+app = typer.Typer()
 
-    @app.command()
-    @handle_errors
-    def down() -> None:
-        """Stop the embedded database (its data stays in the folder)."""
-        folder = embedded.home(STATE.home)
-        stopped = embedded.stop(folder)
-        Output.current().result(
-            {"stopped": stopped, "data_dir": str(folder)},
-            f"stopped the embedded PostgreSQL in {folder}"
-            if stopped
-            else f"the embedded PostgreSQL in {folder} is not running",
+
+@app.command()
+@handle_errors
+def up(
+    env: Annotated[
+        str | None,
+        typer.Option(
+            help="Seed for this environment (default: the one the database records, "
+            f"else {EMBEDDED_ENVIRONMENT} for the embedded database).",
+            show_default=False,
+        ),
+    ] = None,
+    seeds_dir: Annotated[
+        str | None, typer.Option(help="Seed files (default: the package's own).")
+    ] = None,
+    configured_database: Annotated[
+        bool,
+        typer.Option(
+            "--configured-database",
+            help="Migrate and seed the configured database (DATABASE_URL, PG*) too; "
+            "its recorded environment still decides.",
+        ),
+    ] = False,
+) -> None:
+    """Start the embedded database if none is configured, migrate to head, and seed."""
+    from sqlalchemy import text
+
+    from gxschema import environment, migrator
+    from gxschema.settings import DatabaseSettings
+
+    output = Output.current()
+    settings, source = settings_or_embedded(allow_missing=True)
+    if source == "configured" and not configured_database:
+        raise ConfigError(
+            f"gxschema up is for the embedded database and changes nothing in "
+            f"{settings.describe()}, which DATABASE_URL or the PG variables configure: "
+            "use `gxschema migrate` and `gxschema seed --env ...` "
+            "(or `gxschema up --configured-database` if this is meant)"
         )
+    server = None
+    if source == "none":
+        folder = embedded.home(STATE.home)
+        output.info(f"no database configured: starting the embedded PostgreSQL in {folder}")
+        server = embedded.start(folder)
+        settings = DatabaseSettings(database_url=server.url)
+    engine = connect(settings, wait_seconds=30.0)
+    try:
+        # the environment decides before anything is written (the seed checks it again
+        # under its lock, and records it)
+        with engine.connect() as connection:
+            if env is None and source != "configured" and not environment.recorded(connection):
+                env = EMBEDDED_ENVIRONMENT  # the developer's own new database
+            env = environment.seed_environment(connection, env)
+            environment.check_target(connection, env)
+        result = run_migration("head", "upgrade", migrator.MigrationOptions(), 30.0)
+        report = run_seed(
+            env=env,
+            seeds_dir=seeds_dir,
+            only=None,
+            dry_run=False,
+            overwrite=False,
+            quiet=True,
+            command="up",
+        )
+        with engine.connect() as connection:
+            tables = connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            ).scalar()
+    finally:
+        engine.dispose()
+    server = server or embedded.running(embedded.home(STATE.home))
+    url = server.url if server and source != "configured" else settings.describe()
+    seeded = report.to_dict()
+    summary = {
+        "database": "embedded" if server or source == "embedded" else "configured",
+        "url": url,
+        "revision": result.to_revision,
+        "migrated": result.applied,
+        "tables": tables,
+        "environment": env,
+        "seed": seeded,
+    }
+    inserted = sum(int(d.get("inserted", 0)) for d in seeded.get("datasets", []))
+    updated = sum(int(d.get("updated", 0)) for d in seeded.get("datasets", []))
+    output.result(
+        summary,
+        f"database:  {url}\n"
+        f"revision:  {result.to_revision} ({len(result.applied)} revision(s) applied now)\n"
+        f"tables:    {tables}\n"
+        f"seeded:    {env}: {inserted} row(s) inserted, {updated} updated"
+        f"{'' if report.changed else ' (nothing changed)'}",
+    )
+
+
+@app.command()
+@handle_errors
+def down() -> None:
+    """Stop the embedded database (its data stays in the folder)."""
+    folder = embedded.home(STATE.home)
+    stopped = embedded.stop(folder)
+    Output.current().result(
+        {"stopped": stopped, "data_dir": str(folder)},
+        f"stopped the embedded PostgreSQL in {folder}"
+        if stopped
+        else f"the embedded PostgreSQL in {folder} is not running",
+    )

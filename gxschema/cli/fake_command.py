@@ -20,7 +20,7 @@ import typer
 from gxschema.cli.context import connect, handle_errors, settings_or_embedded
 from gxschema.cli.output import Output
 from gxschema.errors import ConfigError
-from gxschema.fake import PARALLEL_FROM, REBUILD_FROM
+from gxschema.fake.thresholds import PARALLEL_FROM, REBUILD_FROM
 
 
 class IndexMode(enum.StrEnum):
@@ -29,146 +29,146 @@ class IndexMode(enum.StrEnum):
     KEEP = "keep"
 
 
-def register(app: typer.Typer) -> None:
-    @app.command()
-    @handle_errors
-    def fake(
-        users: Annotated[int, typer.Option("--users", help="How many users to make.")],
-        transactions_per_user: Annotated[
-            int, typer.Option("--transactions-per-user", help="Transactions per wallet.")
-        ] = 10,
-        tenants: Annotated[
-            int,
-            typer.Option(help="Tenants to spread the data over (global, tenant-001, ...)."),
-        ] = 1,
-        seed: Annotated[int, typer.Option(help="The same seed gives the same data.")] = 1,
-        batch: Annotated[
-            int, typer.Option(help="About how many rows one piece holds (made and sent at once).")
-        ] = 5000,
-        force: Annotated[
-            bool,
-            typer.Option(
-                "--force",
-                help="Empty the tables fake fills first when they hold rows "
-                "(never allowed on mainnet).",
-            ),
-        ] = False,
-        allow_testnet: Annotated[
-            bool,
-            typer.Option(
-                "--allow-testnet",
-                help="Allow a database recorded as testnet (load tests); mainnet never.",
-            ),
-        ] = False,
-        indexes: Annotated[
-            IndexMode,
-            typer.Option(
-                help="rebuild: drop indexes and keys for the COPY and create them again "
-                "after it (fast; readers wait until the commit); keep: maintain them row by "
-                f"row; auto: rebuild from {REBUILD_FROM:,} rows on.",
-            ),
-        ] = IndexMode.AUTO,
-        workers: Annotated[
-            int | None,
-            typer.Option(
-                min=0,
-                show_default=False,
-                help="Processes generating the rows (0: none besides this one). "
-                f"Default: one per CPU from {PARALLEL_FROM:,} rows on, else 0.",
-            ),
-        ] = None,
-        analyze: Annotated[
-            bool,
-            typer.Option("--analyze/--no-analyze", help="ANALYZE the filled tables afterwards."),
-        ] = True,
-        wait: Annotated[
-            float, typer.Option(min=0, help="How long to retry an unreachable database (s).")
-        ] = 30.0,
-    ) -> None:
-        """Fill the database with realistic fake data (COPY, one transaction, reproducible)."""
-        from gxschema.fake import FakeOptions, build_plan, fill, make_pools
-        from gxschema.fake.guard import environment_refusal
-        from gxschema.fake.writer import RichReporter
+app = typer.Typer()
 
-        clock = time.monotonic()
-        options = FakeOptions(
-            users=users,
-            transactions_per_user=transactions_per_user,
-            tenants=tenants,
-            seed=seed,
-            batch=batch,
+
+@app.command()
+@handle_errors
+def fake(
+    users: Annotated[int, typer.Option("--users", help="How many users to make.")],
+    transactions_per_user: Annotated[
+        int, typer.Option("--transactions-per-user", help="Transactions per wallet.")
+    ] = 10,
+    tenants: Annotated[
+        int,
+        typer.Option(help="Tenants to spread the data over (global, tenant-001, ...)."),
+    ] = 1,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same data.")] = 1,
+    batch: Annotated[
+        int, typer.Option(help="About how many rows one piece holds (made and sent at once).")
+    ] = 5000,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Empty the tables fake fills first when they hold rows "
+            "(never allowed on mainnet).",
+        ),
+    ] = False,
+    allow_testnet: Annotated[
+        bool,
+        typer.Option(
+            "--allow-testnet",
+            help="Allow a database recorded as testnet (load tests); mainnet never.",
+        ),
+    ] = False,
+    indexes: Annotated[
+        IndexMode,
+        typer.Option(
+            help="rebuild: drop indexes and keys for the COPY and create them again "
+            "after it (fast; readers wait until the commit); keep: maintain them row by "
+            f"row; auto: rebuild from {REBUILD_FROM:,} rows on.",
+        ),
+    ] = IndexMode.AUTO,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            show_default=False,
+            help="Processes generating the rows (0: none besides this one). "
+            f"Default: one per CPU from {PARALLEL_FROM:,} rows on, else 0.",
+        ),
+    ] = None,
+    analyze: Annotated[
+        bool,
+        typer.Option("--analyze/--no-analyze", help="ANALYZE the filled tables afterwards."),
+    ] = True,
+    wait: Annotated[
+        float, typer.Option(min=0, help="How long to retry an unreachable database (s).")
+    ] = 30.0,
+) -> None:
+    """Fill the database with realistic fake data (COPY, one transaction, reproducible)."""
+    from gxschema.fake import FakeOptions, build_plan, fill, make_pools
+    from gxschema.fake.guard import environment_refusal
+    from gxschema.fake.writer import RichReporter
+
+    clock = time.monotonic()
+    options = FakeOptions(
+        users=users,
+        transactions_per_user=transactions_per_user,
+        tenants=tenants,
+        seed=seed,
+        batch=batch,
+    )
+    problems = options.problems()
+    if problems:
+        raise ConfigError("; ".join(problems))
+    output = Output.current()
+    settings, source = settings_or_embedded()
+    where = settings.describe() if source == "configured" else "embedded"
+    engine = connect(settings, wait_seconds=wait)
+    try:
+        # refused at once, before generating a row or starting a worker (fill asks again
+        # in its transaction)
+        with engine.connect() as connection:
+            refused = environment_refusal(connection, allow_testnet=allow_testnet)
+        if refused:
+            raise ConfigError(refused)
+        pools = make_pools(options.seed)
+        specs = build_plan(options, pools)
+        planned = sum(spec.count for spec in specs)
+        output.info(
+            f"fake data for {where}: {users:,} users, {transactions_per_user} transactions "
+            f"each, {tenants} tenant(s), seed {seed}: {planned:,} rows in {len(specs)} tables"
         )
-        problems = options.problems()
-        if problems:
-            raise ConfigError("; ".join(problems))
-        output = Output.current()
-        settings, source = settings_or_embedded()
-        where = settings.describe() if source == "configured" else "embedded"
-        engine = connect(settings, wait_seconds=wait)
+        reporter = RichReporter(output.errors, specs)
         try:
-            # refused at once, before generating a row or starting a worker (fill asks again
-            # in its transaction)
-            with engine.connect() as connection:
-                refused = environment_refusal(connection, allow_testnet=allow_testnet)
-            if refused:
-                raise ConfigError(refused)
-            pools = make_pools(options.seed)
-            specs = build_plan(options, pools)
-            planned = sum(spec.count for spec in specs)
-            output.info(
-                f"fake data for {where}: {users:,} users, {transactions_per_user} transactions "
-                f"each, {tenants} tenant(s), seed {seed}: {planned:,} rows in {len(specs)} tables"
+            report = fill(
+                engine,
+                options,
+                force=force,
+                allow_testnet=allow_testnet,
+                analyze=analyze,
+                reporter=reporter,
+                specs=specs,
+                pools=pools,
+                workers=workers,
+                rebuild_indexes=None if indexes is IndexMode.AUTO else indexes is IndexMode.REBUILD,
             )
-            reporter = RichReporter(output.errors, specs)
-            try:
-                report = fill(
-                    engine,
-                    options,
-                    force=force,
-                    allow_testnet=allow_testnet,
-                    analyze=analyze,
-                    reporter=reporter,
-                    specs=specs,
-                    pools=pools,
-                    workers=workers,
-                    rebuild_indexes=None
-                    if indexes is IndexMode.AUTO
-                    else indexes is IndexMode.REBUILD,
-                )
-            finally:
-                reporter.close()
         finally:
-            engine.dispose()
-        data = report.as_dict()
-        data["database"] = where
-        data["wall_seconds"] = round(time.monotonic() - clock, 3)
-        output.table(
-            "Rows written",
-            ["table", "rows", "seconds", "rows/s"],
+            reporter.close()
+    finally:
+        engine.dispose()
+    data = report.as_dict()
+    data["database"] = where
+    data["wall_seconds"] = round(time.monotonic() - clock, 3)
+    output.table(
+        "Rows written",
+        ["table", "rows", "seconds", "rows/s"],
+        [
             [
-                [
-                    item["table"],
-                    f"{item['rows']:,}",
-                    f"{item['seconds']:.2f}",
-                    f"{item['rows_per_second']:,}",
-                ]
-                for item in data["tables"]
-            ],
+                item["table"],
+                f"{item['rows']:,}",
+                f"{item['seconds']:.2f}",
+                f"{item['rows_per_second']:,}",
+            ]
+            for item in data["tables"]
+        ],
+    )
+    lines = [
+        f"wrote {report.total_rows:,} rows into {len(report.tables)} tables in "
+        f"{report.seconds:.1f}s ({report.rows_per_second:,.0f} rows/s), seed {seed}"
+    ]
+    if report.replaced:
+        lines.append(
+            "replaced what the tables held before (--force): "
+            + ", ".join(f"{table} {count}" for table, count in report.replaced.items())
         )
-        lines = [
-            f"wrote {report.total_rows:,} rows into {len(report.tables)} tables in "
-            f"{report.seconds:.1f}s ({report.rows_per_second:,.0f} rows/s), seed {seed}"
-        ]
-        if report.replaced:
-            lines.append(
-                "replaced what the tables held before (--force): "
-                + ", ".join(f"{table} {count}" for table, count in report.replaced.items())
-            )
-        if report.rebuild_seconds is not None:
-            lines.append(
-                f"  of which {report.rebuild_seconds:.1f}s rebuilding the indexes and keys "
-                "(every constraint checked)"
-            )
-        if report.analyze_seconds is not None:
-            lines.append(f"analyzed the filled tables in {report.analyze_seconds:.1f}s")
-        output.result(data, "\n".join(lines))
+    if report.rebuild_seconds is not None:
+        lines.append(
+            f"  of which {report.rebuild_seconds:.1f}s rebuilding the indexes and keys "
+            "(every constraint checked)"
+        )
+    if report.analyze_seconds is not None:
+        lines.append(f"analyzed the filled tables in {report.analyze_seconds:.1f}s")
+    output.result(data, "\n".join(lines))

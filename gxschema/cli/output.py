@@ -9,7 +9,6 @@ import sys
 from typing import Any, ClassVar
 
 from rich.console import Console
-from rich.table import Table
 
 
 def silence_stdout() -> None:
@@ -84,6 +83,8 @@ class Output:
     def table(self, title: str, columns: list[str], rows: list[list[Any]]) -> None:
         if self.as_json:
             return
+        from rich.table import Table  # only commands that print a table load it
+
         table = Table(title=title, title_justify="left")
         for column in columns:
             table.add_column(column)

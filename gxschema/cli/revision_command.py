@@ -14,24 +14,20 @@ schema would write the pending revisions' changes a second time.
 
 from __future__ import annotations
 
-import argparse
-import importlib.util
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 
-from gxschema.alembic_config import make_config, script_location
 from gxschema.cli.context import connect, handle_errors, settings_or_embedded
 from gxschema.cli.output import Output
 from gxschema.errors import ConfigError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 SLUG_LENGTH = 40
 ID_WIDTH = 4
@@ -44,6 +40,10 @@ def revision_config(version_path: Path | None = None, **attributes: Any) -> Conf
     outside the script directory (a test's temporary folder) joins them; the
     revisions in it then count for the history too.
     """
+    import argparse
+
+    from gxschema.alembic_config import make_config, script_location
+
     config = make_config(**attributes)
     config.cmd_opts = argparse.Namespace(quiet=True, x=None)  # we report what was written
     config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
@@ -61,6 +61,10 @@ def format_with_ruff(path: Path) -> bool:
     Only where ruff is installed (a development checkout); True when it ran. Its
     output is not shown: the revision is checked by ``ruff check`` in CI anyway.
     """
+    import importlib.util
+    import subprocess
+    import sys
+
     if importlib.util.find_spec("ruff") is None:
         return False
     for arguments in (["check", "--fix", "--quiet", "--select", "I,F401"], ["format", "--quiet"]):
@@ -120,67 +124,72 @@ def _database_at_head(head: str | None) -> tuple[Any, Any]:
     return engine, connection
 
 
-def register(app: typer.Typer) -> None:
-    @app.command()
-    @handle_errors
-    def revision(
-        message: Annotated[
-            str, typer.Option("-m", "--message", help="What the revision does (names the file).")
-        ],
-        autogenerate: Annotated[
-            bool,
-            typer.Option(
-                "--autogenerate/--empty",
-                help="Compare the models with the database (at head), or write an empty one.",
-            ),
-        ] = True,
-        version_path: Annotated[
-            Path | None,
-            typer.Option(help="Folder to write the file into (default: the versions folder)."),
-        ] = None,
-    ) -> None:
-        """Write a new revision NNNN_<slug>.py, numbered after the head."""
-        if not slug(message):
-            raise ConfigError("the message needs at least one letter or digit (it names the file)")
-        if version_path is not None and not version_path.is_dir():
-            raise ConfigError(f"--version-path {version_path} is not a folder")
-        config = revision_config(version_path)
-        scripts = ScriptDirectory.from_config(config)
-        rev_id = next_revision_id(scripts)
-        head = scripts.get_current_head()
-        engine = connection = None
-        if autogenerate:
-            engine, connection = _database_at_head(head)
-            config = revision_config(version_path, connection=connection)
-        try:
-            written = command.revision(
-                config,
-                message=message,
-                autogenerate=autogenerate,
-                rev_id=rev_id,
-                version_path=str(version_path) if version_path else None,
-            )
-        finally:
-            if connection is not None:
-                connection.close()
-            if engine is not None:
-                engine.dispose()
-        # A new foreign key gives two revisions: NOT VALID, then VALIDATE (see autogen).
-        scripts_written = [s for s in (written if isinstance(written, list) else [written]) if s]
-        formatted = all(format_with_ruff(Path(script.path)) for script in scripts_written)
-        revisions = [
-            {
-                "revision": script.revision,
-                "down_revision": script.down_revision,
-                "path": script.path,
-            }
-            for script in scripts_written
-        ]
-        Output.current().result(
-            {**revisions[0], "revisions": revisions, "formatted": formatted},
-            "\n".join(
-                f"wrote revision {item['revision']} (after {item['down_revision'] or 'base'}): "
-                f"{item['path']}"
-                for item in revisions
-            ),
+app = typer.Typer()
+
+
+@app.command()
+@handle_errors
+def revision(
+    message: Annotated[
+        str, typer.Option("-m", "--message", help="What the revision does (names the file).")
+    ],
+    autogenerate: Annotated[
+        bool,
+        typer.Option(
+            "--autogenerate/--empty",
+            help="Compare the models with the database (at head), or write an empty one.",
+        ),
+    ] = True,
+    version_path: Annotated[
+        Path | None,
+        typer.Option(help="Folder to write the file into (default: the versions folder)."),
+    ] = None,
+) -> None:
+    """Write a new revision NNNN_<slug>.py, numbered after the head."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    if not slug(message):
+        raise ConfigError("the message needs at least one letter or digit (it names the file)")
+    if version_path is not None and not version_path.is_dir():
+        raise ConfigError(f"--version-path {version_path} is not a folder")
+    config = revision_config(version_path)
+    scripts = ScriptDirectory.from_config(config)
+    rev_id = next_revision_id(scripts)
+    head = scripts.get_current_head()
+    engine = connection = None
+    if autogenerate:
+        engine, connection = _database_at_head(head)
+        config = revision_config(version_path, connection=connection)
+    try:
+        written = command.revision(
+            config,
+            message=message,
+            autogenerate=autogenerate,
+            rev_id=rev_id,
+            version_path=str(version_path) if version_path else None,
         )
+    finally:
+        if connection is not None:
+            connection.close()
+        if engine is not None:
+            engine.dispose()
+    # A new foreign key gives two revisions: NOT VALID, then VALIDATE (see autogen).
+    scripts_written = [s for s in (written if isinstance(written, list) else [written]) if s]
+    formatted = all(format_with_ruff(Path(script.path)) for script in scripts_written)
+    revisions = [
+        {
+            "revision": script.revision,
+            "down_revision": script.down_revision,
+            "path": script.path,
+        }
+        for script in scripts_written
+    ]
+    Output.current().result(
+        {**revisions[0], "revisions": revisions, "formatted": formatted},
+        "\n".join(
+            f"wrote revision {item['revision']} (after {item['down_revision'] or 'base'}): "
+            f"{item['path']}"
+            for item in revisions
+        ),
+    )

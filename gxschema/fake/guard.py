@@ -86,7 +86,7 @@ def packaged_demo_keys() -> Mapping[str, frozenset[str]]:
     """Primary keys of the devnet demo rows, generated from the seed files `gxschema seed`
     uses ($GXSCHEMA_SEEDS_DIR, else the package's); empty when they cannot be read."""
     from gxschema import seeding
-    from gxschema.cli.seed_command import default_seeds_dir
+    from gxschema.seeding.run import default_seeds_dir
 
     try:
         datasets = seeding.load(default_seeds_dir(), "devnet", only=[DEMO_DATASET])

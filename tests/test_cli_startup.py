@@ -1,0 +1,83 @@
+"""The command line starts without the database stack: `--version` and `--help` stay fast.
+
+Every command imports SQLAlchemy, Alembic, psycopg, pydantic and the models only when
+it runs (docs/performance.md, "Start-up"). This checks what was imported, not how long
+it took: a timed test would fail on a busy machine and pass on a slow import.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("sqlalchemy", "alembic", "psycopg", "pydantic_settings", "gxschema.models")
+# Typer 0.29 itself converts a command's parameters through pydantic once it builds a
+# subcommand, so only the top-level options are held to not importing it.
+TOP_LEVEL_HEAVY = (*HEAVY, "pydantic")
+
+_IMPORTED_BY_COMMAND = """
+import json, runpy, sys
+sys.argv = ["gxschema", *json.loads(sys.argv[1])]
+try:
+    runpy.run_module("gxschema", run_name="__main__")
+except SystemExit:
+    pass
+sys.stdout.write("\\n" + json.dumps(sorted(sys.modules)))
+"""
+
+
+def _modules_imported_by(*args: str) -> tuple[str, list[str]]:
+    """What `gxschema ARGS` printed, and every module the process had imported."""
+    ran = subprocess.run(
+        [sys.executable, "-c", _IMPORTED_BY_COMMAND, json.dumps(list(args))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    printed, _, modules = ran.stdout.rpartition("\n")
+    return printed, json.loads(modules)
+
+
+@pytest.mark.parametrize(
+    "args", [("--version",), ("--help",), ("deploy", "--help"), ("config", "--help")]
+)
+def test_the_command_line_starts_without_the_database_stack(args: tuple[str, ...]) -> None:
+    printed, modules = _modules_imported_by(*args)
+
+    assert "gxschema" in printed  # it did run: the version, or the help
+    avoided = TOP_LEVEL_HEAVY if args[0].startswith("--") else HEAVY
+    heavy = [m for m in modules if any(m == h or m.startswith(h + ".") for h in avoided)]
+    assert heavy == [], f"`gxschema {' '.join(args)}` imported {heavy[:10]}"
+
+
+def test_a_command_that_needs_the_models_still_gets_them() -> None:
+    # the other side of the laziness: the import happens, inside the command
+    printed, modules = _modules_imported_by("prisma", "export")
+
+    assert "model Country" in printed
+    assert "gxschema.models" in modules
+
+
+def test_each_command_is_a_module_level_function() -> None:
+    from gxschema.cli import deploy_command, migrate_commands, seed_command, status_command
+
+    for module, name in (
+        (migrate_commands, "migrate"),
+        (migrate_commands, "downgrade"),
+        (status_command, "status"),
+        (seed_command, "seed"),
+        (deploy_command, "deploy"),
+    ):
+        command = getattr(module, name)
+        assert callable(command) and command.__module__ == module.__name__
+
+
+def test_the_config_commands_default_tenant_is_the_librarys() -> None:
+    from gxschema.cli import config_commands
+    from gxschema.platform import config
+
+    assert config_commands.DEFAULT_TENANT == config.DEFAULT_TENANT
