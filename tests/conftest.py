@@ -1,17 +1,9 @@
 """Test databases: always a real PostgreSQL, chosen automatically.
 
-1. ``docker``: a Docker engine answers, so testcontainers starts the
-   ``postgres:15`` image (``GXSCHEMA_TEST_NO_DOCKER=1`` turns this off);
-2. ``server``: ``GXSCHEMA_TEST_PG=host:port`` names a running server (with
-   ``GXSCHEMA_TEST_PG_USER``, ``GXSCHEMA_TEST_PG_PASSWORD``), used through
-   pytest-postgresql's noproc fixture;
-3. ``local``: not root, so pytest-postgresql starts the local PostgreSQL binaries itself;
-4. ``root``: root, so a throwaway server runs as the ``postgres`` user, as ``.ci/run``
-   does, since PostgreSQL refuses to run as root (``tests/support/throwaway_server.py``).
-
-The binaries of 3 and 4 are those in ``GXSCHEMA_TEST_PG_BIN`` when it is set, else
-``pg_config --bindir``'s, else the newest ``/usr/lib/postgresql/*/bin``. The choice is
-printed in the test header.
+The server comes from Docker, from ``GXSCHEMA_TEST_PG=host:port``, or from the local
+PostgreSQL binaries (as root, a throwaway server run as the ``postgres`` user, as
+``.ci/run`` does): ``tests/support/backends.py`` says in which order and why. The
+choice is printed in the test header.
 
 Every test that needs a database (that uses ``pg_server``, directly or through another
 fixture) is marked ``db``. When no server can be had, a run that selected such tests
@@ -26,85 +18,25 @@ from a template in milliseconds).
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 from pytest_postgresql import factories
-from sqlalchemy import URL, Engine, create_engine
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from .support import throwaway_server
+from .support.backends import BACKEND, BACKEND_DESCRIPTION, DOCKER_AVAILABLE, PG_BINDIR
+from .support.paths import FIXTURES, ROOT
+from .support.server import Server
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def _docker_answers() -> bool:
-    if os.environ.get("GXSCHEMA_TEST_NO_DOCKER"):
-        return False
-    try:
-        import docker  # type: ignore[import-untyped]
-
-        docker.from_env(timeout=3).ping()
-        return True
-    except Exception:
-        return False
+# Test modules import these from tests.support; the names stay here until none does.
+__all__ = ["BACKEND", "BACKEND_DESCRIPTION", "DOCKER_AVAILABLE", "FIXTURES", "ROOT", "Server"]
 
 
-def _pg_bindir() -> str | None:
-    override = os.environ.get("GXSCHEMA_TEST_PG_BIN")
-    if override:
-        return override if (Path(override) / "pg_ctl").exists() else None
-    pg_config = shutil.which("pg_config")
-    candidates = []
-    if pg_config:
-        bindir = subprocess.run(
-            [pg_config, "--bindir"], capture_output=True, text=True, check=False
-        ).stdout.strip()
-        candidates.append(bindir)
-    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
-    for candidate in candidates:
-        if (Path(candidate) / "pg_ctl").exists():
-            return str(candidate)
-    return None
-
-
-_NO_SERVER_HELP = (
-    "run `bash .ci/run` (installs and starts PostgreSQL 15), set GXSCHEMA_TEST_PG=host:port,"
-    ' or leave out the tests that need one: -m "not db" (or GXSCHEMA_TEST_SKIP_DB=1)'
-)
-
-
-def _choose_backend(bindir: str | None) -> tuple[str, str]:
-    if _docker_answers():
-        return "docker", "testcontainers, image postgres:15"
-    if os.environ.get("GXSCHEMA_TEST_PG"):
-        return "server", f"pytest-postgresql noproc, server at {os.environ['GXSCHEMA_TEST_PG']}"
-    if bindir is None:
-        where = (
-            f"GXSCHEMA_TEST_PG_BIN={os.environ['GXSCHEMA_TEST_PG_BIN']} holds no pg_ctl"
-            if os.environ.get("GXSCHEMA_TEST_PG_BIN")
-            else "no PostgreSQL binaries found (pg_config, /usr/lib/postgresql/*/bin)"
-        )
-        return "none", f"no Docker, no GXSCHEMA_TEST_PG, {where}: {_NO_SERVER_HELP}"
-    if os.geteuid() != 0:
-        return "local", f"pytest-postgresql, local binaries in {bindir}"
-    why_not = throwaway_server.cannot_run_as()
-    if why_not:
-        return "none", f"running as root and {why_not}: {_NO_SERVER_HELP}"
-    return "root", f"a throwaway server run as `{throwaway_server.RUN_AS}`, binaries in {bindir}"
-
-
-PG_BINDIR = _pg_bindir()
-BACKEND, BACKEND_DESCRIPTION = _choose_backend(PG_BINDIR)
-DOCKER_AVAILABLE = BACKEND == "docker"
 SKIP_DB = os.environ.get("GXSCHEMA_TEST_SKIP_DB", "") not in ("", "0")
 if BACKEND in ("local", "root"):
     # Tests that put pg_dump and pg_restore on PATH take them from here: the binaries
@@ -172,60 +104,6 @@ postgresql_local_proc = factories.postgresql_proc(
 )
 
 
-@dataclass(frozen=True)
-class Server:
-    """A PostgreSQL server the tests may create databases on, as a superuser."""
-
-    host: str
-    port: int
-    user: str
-    password: str | None
-    version: int
-
-    def url(self, database: str, **parts: object) -> URL:
-        return URL.create(
-            "postgresql+psycopg",
-            username=str(parts.get("username", self.user)),
-            password=parts.get("password", self.password),  # type: ignore[arg-type]
-            host=self.host,
-            port=self.port,
-            database=database,
-        )
-
-    def admin(self) -> psycopg.Connection:
-        return psycopg.connect(
-            host=self.host,
-            port=self.port,
-            user=self.user,
-            password=self.password,
-            dbname="postgres",
-            autocommit=True,
-        )
-
-    def env(self, database: str) -> dict[str, str]:
-        """Environment variables that point gxschema (and libpq tools) at `database`."""
-        env = {
-            "PGHOST": self.host,
-            "PGPORT": str(self.port),
-            "PGUSER": self.user,
-            "PGDATABASE": database,
-        }
-        if self.password:
-            env["PGPASSWORD"] = self.password
-        return env
-
-    def create_database(self, template: str | None = None) -> str:
-        name = f"gxtest_{uuid.uuid4().hex[:12]}"
-        with self.admin() as connection:
-            template_sql = f' TEMPLATE "{template}"' if template else ""
-            connection.execute(f'CREATE DATABASE "{name}"{template_sql}')
-        return name
-
-    def drop_database(self, name: str) -> None:
-        with self.admin() as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="session")
 def pg_server(request: pytest.FixtureRequest) -> Iterator[Server]:
     if BACKEND == "none":
@@ -234,7 +112,7 @@ def pg_server(request: pytest.FixtureRequest) -> Iterator[Server]:
         from testcontainers.postgres import PostgresContainer
 
         with PostgresContainer("postgres:15", driver=None) as container:
-            yield _server(
+            yield Server.reached(
                 container.get_container_host_ip(),
                 int(container.get_exposed_port(5432)),
                 container.username,
@@ -247,21 +125,15 @@ def pg_server(request: pytest.FixtureRequest) -> Iterator[Server]:
         except RuntimeError as error:
             pytest.fail(f"the throwaway PostgreSQL server did not start: {error}", pytrace=False)
         try:
-            yield _server(started.host, started.port, started.user, started.password)
+            yield Server.reached(started.host, started.port, started.user, started.password)
         finally:
             started.stop()
         return
     fixture = "postgresql_server_noproc" if BACKEND == "server" else "postgresql_local_proc"
     executor = request.getfixturevalue(fixture)
-    yield _server(executor.host, int(executor.port), executor.user, executor.password or None)
-
-
-def _server(host: str, port: int, user: str, password: str | None) -> Server:
-    with psycopg.connect(
-        host=host, port=port, user=user, password=password, dbname="postgres"
-    ) as connection:
-        version = connection.info.server_version // 10000
-    return Server(host, port, user, password, version)
+    yield Server.reached(
+        executor.host, int(executor.port), executor.user, executor.password or None
+    )
 
 
 @pytest.fixture
