@@ -38,6 +38,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from gxschema.errors import ConfigError
+from gxschema.identifiers import table_exists
 from gxschema.privileges import ENVIRONMENT_KEY
 from gxschema.seeding.layout import DEMO_ENVIRONMENTS, ENVIRONMENTS
 
@@ -79,20 +80,13 @@ class Standing:
         return "not recorded (no reference data: a new database)"
 
 
-def _exists(connection: Connection, table: str) -> bool:
-    found = connection.execute(
-        text("SELECT to_regclass(:name)"), {"name": f'public."{table}"'}
-    ).scalar()
-    return found is not None
-
-
 def recorded(connection: Connection) -> str | None:
     """The environment recorded in the database, lowercase; None without a record.
 
     A value that is not a JSON string comes back as its JSON text, so that it is
     never mistaken for "no record" (and matches no environment).
     """
-    if not _exists(connection, "SystemConfig"):
+    if not table_exists(connection, "SystemConfig"):
         return None
     value = connection.execute(
         text('SELECT "configValue" FROM "SystemConfig" WHERE "configKey" = :key'),
@@ -106,14 +100,14 @@ def recorded(connection: Connection) -> str | None:
 def standing(connection: Connection) -> Standing:
     """The record and, for a database without one, what its data shows."""
     datasets: set[str] = set()
-    if _exists(connection, "SeedDataset"):
+    if table_exists(connection, "SeedDataset"):
         datasets = {
             str(name)
             for name in connection.execute(text('SELECT DISTINCT name FROM "SeedDataset"'))
             .scalars()
             .all()
         }
-    countries = _exists(connection, "Country") and bool(
+    countries = table_exists(connection, "Country") and bool(
         connection.execute(text('SELECT EXISTS (SELECT 1 FROM "Country")')).scalar()
     )
     return Standing(

@@ -11,6 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
 from gxschema.alembic_config import make_config
+from gxschema.identifiers import table_exists
+from gxschema.privileges import HISTORY_TABLE
 
 
 def scripts() -> ScriptDirectory:
@@ -24,7 +26,7 @@ def chain(script: ScriptDirectory | None = None) -> list[str]:
 
 def current_revision(connection: Connection) -> str | None:
     """The revision ``alembic_version`` holds; None when there is no history."""
-    if connection.execute(text("SELECT to_regclass('public.alembic_version')")).scalar() is None:
+    if not table_exists(connection, HISTORY_TABLE):
         return None
     revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     return str(revision) if revision is not None else None

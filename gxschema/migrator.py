@@ -151,7 +151,7 @@ def pending_revisions(current: str | None, target: str = "heads") -> list[str]:
 
 def lock_holders(connection: Connection) -> list[dict[str, Any]]:
     """Other sessions holding locks on the package's tables: the likely blockers."""
-    return blockers.lock_holders(connection, [*metadata.tables, "alembic_version"])
+    return blockers.lock_holders(connection, [*metadata.tables, privileges.HISTORY_TABLE])
 
 
 describe_holders = blockers.describe_holders

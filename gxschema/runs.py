@@ -20,6 +20,7 @@ from sqlalchemy import Connection, text
 
 from gxschema import __version__
 from gxschema.identifiers import table_exists
+from gxschema.privileges import HISTORY_TABLE
 
 TABLE = "SchemaMigrationRun"
 STALE_RUN_ERROR = "the run ended without finishing (process killed or connection lost)"
@@ -155,7 +156,7 @@ def flush_pending_adoption(connection: Connection) -> bool:
     """Write an adoption that waited for the SchemaMigrationRun table; True if one did."""
     if connection.in_transaction():
         connection.rollback()
-    if not table_exists(connection, "alembic_version") or not recordable(connection):
+    if not table_exists(connection, HISTORY_TABLE) or not recordable(connection):
         return False
     comment = connection.execute(
         text("SELECT obj_description('public.alembic_version'::regclass, 'pg_class')")

@@ -9,13 +9,11 @@ from sqlalchemy import Connection, text
 
 from gxschema import environment, migrator
 from gxschema.backup import reap_dead_backups
+from gxschema.identifiers import table_exists
 
 
 def _rows(connection: Connection, table: str, sql: str) -> list[dict[str, Any]]:
-    exists = connection.execute(
-        text("SELECT to_regclass(:name)"), {"name": f'public."{table}"'}
-    ).scalar()
-    if exists is None:
+    if not table_exists(connection, table):
         return []
     return [dict(row) for row in connection.execute(text(sql)).mappings()]
 
