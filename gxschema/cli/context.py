@@ -214,6 +214,8 @@ def report_closed_output() -> NoReturn:
 
 
 def _classify(error: BaseException) -> tuple[int, str]:
+    if isinstance(error, GxSchemaError):  # most failures: said without importing anything
+        return error.exit_code, str(error)
     import psycopg
     from alembic.script.revision import RevisionError
     from alembic.util.exc import CommandError as AlembicCommandError
@@ -223,8 +225,6 @@ def _classify(error: BaseException) -> tuple[int, str]:
     from gxschema.seeding.errors import SeedError
     from gxschema.settings import ConfigurationError
 
-    if isinstance(error, GxSchemaError):
-        return error.exit_code, str(error)
     if isinstance(error, ConfigurationError):
         return 2, str(error)
     if isinstance(error, MigrationLockTimeoutError):

@@ -11,7 +11,7 @@ says it is meant, and even then the database's recorded environment decides
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,9 @@ from gxschema.cli.migrate_commands import run_migration
 from gxschema.cli.output import Output
 from gxschema.cli.seed_command import run_seed
 from gxschema.errors import ConfigError
+
+if TYPE_CHECKING:
+    from gxschema.settings import DatabaseSettings
 
 EMBEDDED_ENVIRONMENT = "devnet"
 """What the embedded database is seeded for unless it records or is told another."""
@@ -56,23 +59,9 @@ def up(
     from sqlalchemy import text
 
     from gxschema import environment, migrator
-    from gxschema.settings import DatabaseSettings
 
     output = Output.current()
-    settings, source = settings_or_embedded(allow_missing=True)
-    if source == "configured" and not configured_database:
-        raise ConfigError(
-            f"gxschema up is for the embedded database and changes nothing in "
-            f"{settings.describe()}, which DATABASE_URL or the PG variables configure: "
-            "use `gxschema migrate` and `gxschema seed --env ...` "
-            "(or `gxschema up --configured-database` if this is meant)"
-        )
-    server = None
-    if source == "none":
-        folder = embedded.home(STATE.home)
-        output.info(f"no database configured: starting the embedded PostgreSQL in {folder}")
-        server = embedded.start(folder)
-        settings = DatabaseSettings(database_url=server.url)
+    settings, source, server = _database_to_bring_up(configured_database)
     engine = connect(settings, wait_seconds=30.0)
     try:
         # the environment decides before anything is written (the seed checks it again
@@ -123,6 +112,32 @@ def up(
         f"seeded:    {env}: {inserted} row(s) inserted, {updated} updated"
         f"{'' if report.changed else ' (nothing changed)'}",
     )
+
+
+def _database_to_bring_up(
+    configured_database: bool,
+) -> tuple[DatabaseSettings, str, embedded.EmbeddedServer | None]:
+    """The settings `up` works on, where they come from, and the server it started.
+
+    A configured database only with ``--configured-database``; with nothing configured
+    or running, the embedded PostgreSQL is started now.
+    """
+    from gxschema.settings import DatabaseSettings
+
+    settings, source = settings_or_embedded(allow_missing=True)
+    if source == "configured" and not configured_database:
+        raise ConfigError(
+            f"gxschema up is for the embedded database and changes nothing in "
+            f"{settings.describe()}, which DATABASE_URL or the PG variables configure: "
+            "use `gxschema migrate` and `gxschema seed --env ...` "
+            "(or `gxschema up --configured-database` if this is meant)"
+        )
+    if source != "none":
+        return settings, source, None
+    folder = embedded.home(STATE.home)
+    Output.current().info(f"no database configured: starting the embedded PostgreSQL in {folder}")
+    server = embedded.start(folder)
+    return DatabaseSettings(database_url=server.url), source, server
 
 
 @app.command()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,12 +22,52 @@ from gxschema.cli.output import Output
 from gxschema.errors import ConfigError
 from gxschema.fake.thresholds import PARALLEL_FROM, REBUILD_FROM
 
+if TYPE_CHECKING:
+    from gxschema.fake import FakeReport
+
 
 class IndexMode(enum.StrEnum):
     AUTO = "auto"
     REBUILD = "rebuild"
     KEEP = "keep"
 
+
+# How the rows are written (the data's shape is the options above them in `fake`).
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Empty the tables fake fills first when they hold rows (never allowed on mainnet).",
+    ),
+]
+AllowTestnet = Annotated[
+    bool,
+    typer.Option(
+        "--allow-testnet",
+        help="Allow a database recorded as testnet (load tests); mainnet never.",
+    ),
+]
+Indexes = Annotated[
+    IndexMode,
+    typer.Option(
+        help="rebuild: drop indexes and keys for the COPY and create them again "
+        "after it (fast; readers wait until the commit); keep: maintain them row by "
+        f"row; auto: rebuild from {REBUILD_FROM:,} rows on.",
+    ),
+]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        min=0,
+        show_default=False,
+        help="Processes generating the rows (0: none besides this one). "
+        f"Default: one per CPU from {PARALLEL_FROM:,} rows on, else 0.",
+    ),
+]
+Analyze = Annotated[
+    bool,
+    typer.Option("--analyze/--no-analyze", help="ANALYZE the filled tables afterwards."),
+]
 
 app = typer.Typer()
 
@@ -47,42 +87,11 @@ def fake(
     batch: Annotated[
         int, typer.Option(help="About how many rows one piece holds (made and sent at once).")
     ] = 5000,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force",
-            help="Empty the tables fake fills first when they hold rows "
-            "(never allowed on mainnet).",
-        ),
-    ] = False,
-    allow_testnet: Annotated[
-        bool,
-        typer.Option(
-            "--allow-testnet",
-            help="Allow a database recorded as testnet (load tests); mainnet never.",
-        ),
-    ] = False,
-    indexes: Annotated[
-        IndexMode,
-        typer.Option(
-            help="rebuild: drop indexes and keys for the COPY and create them again "
-            "after it (fast; readers wait until the commit); keep: maintain them row by "
-            f"row; auto: rebuild from {REBUILD_FROM:,} rows on.",
-        ),
-    ] = IndexMode.AUTO,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            min=0,
-            show_default=False,
-            help="Processes generating the rows (0: none besides this one). "
-            f"Default: one per CPU from {PARALLEL_FROM:,} rows on, else 0.",
-        ),
-    ] = None,
-    analyze: Annotated[
-        bool,
-        typer.Option("--analyze/--no-analyze", help="ANALYZE the filled tables afterwards."),
-    ] = True,
+    force: Force = False,
+    allow_testnet: AllowTestnet = False,
+    indexes: Indexes = IndexMode.AUTO,
+    workers: Workers = None,
+    analyze: Analyze = True,
     wait: Annotated[
         float, typer.Option(min=0, help="How long to retry an unreachable database (s).")
     ] = 30.0,
@@ -142,6 +151,12 @@ def fake(
     data = report.as_dict()
     data["database"] = where
     data["wall_seconds"] = round(time.monotonic() - clock, 3)
+    _print_report(report, data, seed=seed)
+
+
+def _print_report(report: FakeReport, data: dict[str, Any], *, seed: int) -> None:
+    """The rows written, per table and in all (``data`` is the ``--json`` result)."""
+    output = Output.current()
     output.table(
         "Rows written",
         ["table", "rows", "seconds", "rows/s"],
