@@ -20,14 +20,25 @@ from sqlalchemy import Engine, text
 from sqlalchemy.pool import NullPool
 
 from gxschema import children, db, history
-from gxschema.backup import files, records
 from gxschema.backup.common import Progress, one_line, quiet
+from gxschema.backup.files import (
+    checksum_path,
+    file_prefix,
+    fsync,
+    prepare_directory,
+    prune,
+    remove_stale_partials,
+    reserve,
+    sha256_of,
+    write_checksum,
+)
 from gxschema.backup.reaping import (
     DEAD_RUN_ERROR,
     holding_run_lock,
     reap_dead_backups,
     reap_scratch_quietly,
 )
+from gxschema.backup.records import record_finish, record_start, recordable
 from gxschema.backup.server import database_name, row_counts, server_major
 from gxschema.backup.tools import PgTool, dead_client_check, find_tool, libpq_environment, run_tool
 from gxschema.errors import ConfigError, GxSchemaError, OperationError
@@ -123,7 +134,7 @@ def take_backup(
         raise ConfigError(f"keep must be at least 1 (got {keep}): the new dump is kept")
     if kind not in KINDS:
         raise ConfigError(f"unknown backup kind {kind!r} (choose one of {', '.join(KINDS)})")
-    directory = files.prepare_directory(directory)
+    directory = prepare_directory(directory)
     own_engine = engine is None
     engine = engine or db.create_engine(settings, poolclass=NullPool)
     try:
@@ -158,20 +169,20 @@ def _take(
         with engine.connect() as connection:
             major = server_major(connection)
             revision = history.current_revision(connection)
-            recordable = records.recordable(connection)
-            for dead in reap_dead_backups(connection) if recordable else []:
+            can_record = recordable(connection)
+            for dead in reap_dead_backups(connection) if can_record else []:
                 say(f"marked backup {dead} failed: {DEAD_RUN_ERROR}")
         env = dead_client_check(libpq_environment(settings), major)
         tool = find_tool("pg_dump", major, env)
-        files.remove_stale_partials(directory, engine if recordable else None)
+        remove_stale_partials(directory, engine if can_record else None)
         reap_scratch_quietly(engine, say)
         started_at = datetime.now(UTC)
-        final, partial = files.reserve(directory, files.file_prefix(database), started_at)
-        backup_id = new_uuid() if recordable else None
+        final, partial = reserve(directory, file_prefix(database), started_at)
+        backup_id = new_uuid() if can_record else None
         try:
             if backup_id is not None:
                 run_lock.enter_context(holding_run_lock(engine, backup_id))
-                records.record_start(
+                record_start(
                     engine,
                     backup_id=backup_id,
                     kind=kind,
@@ -194,9 +205,7 @@ def _take(
             ) from None
         size = final.stat().st_size
         if backup_id is not None:
-            records.record_finish(
-                engine, backup_id, status="succeeded", size_bytes=size, checksum=digest
-            )
+            record_finish(engine, backup_id, status="succeeded", size_bytes=size, checksum=digest)
         result = BackupResult(
             path=final,
             checksum=digest,
@@ -210,7 +219,7 @@ def _take(
             backup_id=backup_id,
             row_counts=counts,
         )
-        result.pruned = files.prune(directory, database, keep=keep, engine=engine)
+        result.pruned = prune(directory, database, keep=keep, engine=engine)
         for path in result.pruned:
             say(f"pruned {path.name}")
         return result
@@ -218,11 +227,11 @@ def _take(
 
 def _publish(partial: Path, final: Path) -> str:
     """Give the complete dump its checksum and its final name, durably; its SHA-256."""
-    digest = files.sha256_of(partial)
-    files.fsync(partial)
-    files.write_checksum(final, digest)
+    digest = sha256_of(partial)
+    fsync(partial)
+    write_checksum(final, digest)
     os.replace(partial, final)
-    files.fsync(final.parent)
+    fsync(final.parent)
     return digest
 
 
@@ -237,9 +246,9 @@ def _forget_failed(
     """Leave nothing of a failed backup that looks like one; its record says failed."""
     partial.unlink(missing_ok=True)
     if not final.exists():
-        files.checksum_path(final).unlink(missing_ok=True)
+        checksum_path(final).unlink(missing_ok=True)
     if backup_id is not None:
         try:
-            records.record_finish(engine, backup_id, status="failed", error=message)
+            record_finish(engine, backup_id, status="failed", error=message)
         except Exception:  # the database may be what failed; the error raised says why
             say("could not record the failed backup in BackupRecord")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from gxschema.backup import records
+from gxschema.backup.records import finished_locations, mark_pruned
 from gxschema.errors import ConfigError, OperationError
 
 DUMP_SUFFIX = ".dump"
@@ -156,7 +156,7 @@ def remove_stale_partials(directory: Path, engine: Engine | None = None) -> None
     if engine is not None:
         finals = [str(directory / path.name[1 : -len(".partial")]) for path in partials]
         finals += [name.removesuffix(CHECKSUM_SUFFIX) for name in finals]
-        over = records.finished_locations(engine, finals)
+        over = finished_locations(engine, finals)
     cutoff = time.time() - STALE_AFTER.total_seconds()
     for path in partials:
         final = str(directory / path.name[1 : -len(".partial")])
@@ -217,7 +217,7 @@ def prune(directory: Path, database: str, *, keep: int, engine: Engine | None = 
     if not old:
         return []
     if engine is not None:
-        records.mark_pruned(engine, old)
+        mark_pruned(engine, old)
     for path in old:
         try:
             path.unlink(missing_ok=True)

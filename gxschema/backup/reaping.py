@@ -24,9 +24,9 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from gxschema import locking
-from gxschema.backup import records
 from gxschema.backup.common import Progress
 from gxschema.backup.files import partials_of
+from gxschema.backup.records import mark_dead, running
 from gxschema.backup.server import SCRATCH_NAME, Server, drop_database
 from gxschema.errors import OperationError
 from gxschema.locking import DBLocks
@@ -65,16 +65,16 @@ def reap_dead_backups(connection: Connection, *, remove_files: bool = True) -> l
     With `remove_files`, its temporary files are removed too, where this process
     can see them (another pod's volume it cannot). Commits.
     """
-    running = records.running(connection)
+    unfinished = running(connection)
     connection.commit()
     reaped = []
-    for backup_id, location in running:
+    for backup_id, location in unfinished:
         key = DBLocks.BACKUP_RUN.key(backup_id)
         if not locking.try_lock(connection, key):
             connection.commit()
             continue  # its process is alive and holds it
         try:
-            updated = records.mark_dead(connection, backup_id, DEAD_RUN_ERROR)
+            updated = mark_dead(connection, backup_id, DEAD_RUN_ERROR)
             connection.commit()
         except DBAPIError:  # a role that may not write the record: the next backup will
             connection.rollback()

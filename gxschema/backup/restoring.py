@@ -48,34 +48,45 @@ class RestoreResult:
         }
 
 
-def _pg_restore(
-    tool: PgTool,
-    settings: DatabaseSettings,
-    dump: Path,
-    database: str,
-    secrets: list[str],
-    *,
-    privileges: bool = True,
-) -> None:
-    env = libpq_environment(settings, database=database)
-    # A conninfo string, so that no database name is ever taken for a URL or option.
-    conninfo = "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'"
-    run_tool(
-        tool,
-        [
-            "--no-owner",
-            # Grants (and 0004's default privileges, which name the migrating role) need
-            # a restoring role that may set them; a scratch copy for counting rows does not.
-            *([] if privileges else ["--no-privileges"]),
-            "--exit-on-error",
-            "--single-transaction",
-            "--no-password",
-            f"--dbname={conninfo}",
-            str(dump),
-        ],
-        env,
-        secrets,
-    )
+@dataclass(frozen=True)
+class _Restore:
+    """One dump restored by one pg_restore, into whichever database it is pointed at."""
+
+    tool: PgTool
+    settings: DatabaseSettings
+    dump: Path
+    secrets: list[str]
+    privileges: bool
+
+    def into(self, database: str) -> None:
+        """Restore into `database` in one transaction, without owners."""
+        env = libpq_environment(self.settings, database=database)
+        # A conninfo string, so that no database name is ever taken for a URL or option.
+        conninfo = "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        run_tool(
+            self.tool,
+            [
+                "--no-owner",
+                # Grants (and 0004's default privileges, which name the migrating role) need
+                # a restoring role that may set them; a scratch copy for counting rows does not.
+                *([] if self.privileges else ["--no-privileges"]),
+                "--exit-on-error",
+                "--single-transaction",
+                "--no-password",
+                f"--dbname={conninfo}",
+                str(self.dump),
+            ],
+            env,
+            self.secrets,
+        )
+
+    def into_new(self, server: Server, database: str) -> None:
+        """Restore into `database`, which we just created; drop it again if that fails."""
+        try:
+            self.into(database)
+        except BaseException:
+            _drop_quietly(server, database)
+            raise
 
 
 @children.unwinds_on_sigterm
@@ -103,21 +114,19 @@ def restore(
     dump = dump.resolve()
     checksum = verify_checksum(dump)
     say(f"checksum of {dump.name} verified")
-    secrets = settings.secrets()
     clock = time.monotonic()
     server = Server(settings, avoid=target_database)
     try:
         reap_scratch_quietly(server.engine, say)
         tool = find_pg_restore(settings, server.major())
+        job = _Restore(tool, settings, dump, settings.secrets(), privileges)
         created = replaced = False
         if not server.exists(target_database):
             say(f"creating database {target_database}")
             server.create(target_database)
             created = True
             say(f"restoring {dump.name} into {target_database} with {tool.describe()}")
-            _restore_or_drop(
-                server, tool, settings, dump, target_database, secrets, privileges=privileges
-            )
+            job.into_new(server, target_database)
         else:
             with server.connect_to(target_database) as connection:
                 objects = objects_in(connection)
@@ -130,15 +139,13 @@ def restore(
                 )
             if not objects:
                 say(f"restoring {dump.name} into {target_database} with {tool.describe()}")
-                _pg_restore(tool, settings, dump, target_database, secrets, privileges=privileges)
+                job.into(target_database)
             else:
                 staging = scratch_name("restore")
                 with guarding(server, staging):  # until renamed: no next run drops it
                     say(f"restoring {dump.name} into {staging} with {tool.describe()}")
                     server.create(staging)
-                    _restore_or_drop(
-                        server, tool, settings, dump, staging, secrets, privileges=privileges
-                    )
+                    job.into_new(server, staging)
                     say(f"replacing database {target_database} with the restored copy")
                     server.drop(target_database)
                     server.rename(staging, target_database)
@@ -154,24 +161,6 @@ def restore(
         duration_ms=int((time.monotonic() - clock) * 1000),
         tool=tool.describe(),
     )
-
-
-def _restore_or_drop(
-    server: Server,
-    tool: PgTool,
-    settings: DatabaseSettings,
-    dump: Path,
-    database: str,
-    secrets: list[str],
-    *,
-    privileges: bool = True,
-) -> None:
-    """Restore into `database`, which we just created; drop it again if that fails."""
-    try:
-        _pg_restore(tool, settings, dump, database, secrets, privileges=privileges)
-    except BaseException:
-        _drop_quietly(server, database)
-        raise
 
 
 def _drop_quietly(server: Server, database: str) -> None:

@@ -16,10 +16,10 @@ from sqlalchemy import Engine
 from sqlalchemy.pool import NullPool
 
 from gxschema import children, db
-from gxschema.backup import records
 from gxschema.backup.common import Progress, one_line, quiet
 from gxschema.backup.files import newest_dump
 from gxschema.backup.reaping import guarding
+from gxschema.backup.records import mark_verified
 from gxschema.backup.restoring import restore
 from gxschema.backup.server import Server, database_name, row_counts, scratch_name
 from gxschema.errors import CheckFailedError, OperationError
@@ -92,7 +92,7 @@ def verify(
         say(f"dropped the scratch database {scratch}")
         _compare_counts(dump, expected, restored)
         verified_at = datetime.now(UTC)
-        recorded = records.mark_verified(engine, dump, verified_at)
+        recorded = mark_verified(engine, dump, verified_at)
     finally:
         if own_engine:
             engine.dispose()
