@@ -57,12 +57,12 @@ from gxschema import locking
 from gxschema.errors import ConfigError, OperationError
 from gxschema.identifiers import quote
 from gxschema.locking import DBLocks, postgres_duration
+from gxschema.retry import Backoff, Retry, is_lock_timeout
 
 PROGRESS_TABLE = "gxschema_backfill_progress"
 
 log = logging.getLogger(__name__)
 
-_LOCK_NOT_AVAILABLE = "55P03"
 _QUERY_CANCELED = "57014"
 
 _CREATE_PROGRESS_TABLE = f"""
@@ -402,28 +402,30 @@ def _run_batches(
 def _with_lock_retries(
     connection: Connection, batches: _Batches, cursor: _Cursor, lock_retries: int
 ) -> _Cursor:
-    delay = 0.5
-    for attempt in range(lock_retries + 1):
-        try:
-            return _one_batch(connection, batches, cursor)
-        except DBAPIError as error:
-            code = getattr(error.orig, "sqlstate", None)
-            after = f"after {batches.key}={cursor.last_key}"
-            if code == _QUERY_CANCELED:
-                raise OperationError(
-                    f"backfill {batches.job}: a batch of {batches.batch_size} rows {after} ran "
-                    f"longer than statement_timeout ({batches.timeouts[0]}): lower the batch "
-                    "size; rerun to resume"
-                ) from None
-            if code != _LOCK_NOT_AVAILABLE or attempt == lock_retries:
-                first = str(error.orig or error).strip().splitlines()[0]
-                raise OperationError(
-                    f"backfill {batches.job}: the batch {after} failed: {first}; rerun to resume"
-                ) from None
-            log.info("backfill %s: lock timeout %s, retrying", batches.job, after)
-            time.sleep(delay)
-            delay = min(delay * 2, 10.0)
-    raise AssertionError("unreachable")
+    after = f"after {batches.key}={cursor.last_key}"
+
+    def waiting(_retry: int, _pause: float, _error: BaseException) -> None:
+        log.info("backfill %s: lock timeout %s, retrying", batches.job, after)
+
+    retrying = Retry(
+        Backoff(first=0.5, cap=10.0),
+        retryable=is_lock_timeout,
+        attempts=lock_retries + 1,
+        on_retry=waiting,
+    )
+    try:
+        return retrying.call(lambda: _one_batch(connection, batches, cursor))
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == _QUERY_CANCELED:
+            raise OperationError(
+                f"backfill {batches.job}: a batch of {batches.batch_size} rows {after} ran "
+                f"longer than statement_timeout ({batches.timeouts[0]}): lower the batch "
+                "size; rerun to resume"
+            ) from None
+        first = str(error.orig or error).strip().splitlines()[0]
+        raise OperationError(
+            f"backfill {batches.job}: the batch {after} failed: {first}; rerun to resume"
+        ) from None
 
 
 # ---------------------------------------------------------------------------

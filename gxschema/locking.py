@@ -12,11 +12,12 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, text
+
+from gxschema.retry import poll
 
 _SIGNED_63_BITS = 0x7FFF_FFFF_FFFF_FFFF
 
@@ -145,20 +146,23 @@ def migration_lock(
     Polls with `pg_try_advisory_lock` rather than blocking in `pg_advisory_lock`, so
     the wait is bounded and the holder can be named when we give up.
     """
-    deadline = time.monotonic() + wait_seconds
-    waited = False
-    while not try_lock(connection, key):
+    tries = 0
+
+    def taken() -> bool:
+        nonlocal tries
+        tries += 1
+        got = try_lock(connection, key)
         connection.commit()
-        waited = True
-        if time.monotonic() >= deadline:
-            holder = lock_holder(connection, key) or "another session"
-            connection.commit()
-            raise MigrationLockTimeoutError(
-                f"another migration is running ({holder}); gave up after waiting "
-                f"{wait_seconds:g}s for the migration lock"
-            )
-        time.sleep(poll_seconds)
-    connection.commit()
+        return got
+
+    if not poll(taken, seconds=wait_seconds, every=poll_seconds):
+        holder = lock_holder(connection, key) or "another session"
+        connection.commit()
+        raise MigrationLockTimeoutError(
+            f"another migration is running ({holder}); gave up after waiting "
+            f"{wait_seconds:g}s for the migration lock"
+        )
+    waited = tries > 1
     try:
         yield waited
     finally:

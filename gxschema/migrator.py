@@ -38,10 +38,10 @@ from gxschema.history import current_revision as current_revision
 from gxschema.history import scripts as scripts
 from gxschema.models import metadata
 from gxschema.models.base import new_uuid
+from gxschema.retry import Backoff, Retry, is_lock_timeout
 from gxschema.runs import runner_name as runner_name
 from gxschema.settings import redact
 
-LOCK_NOT_AVAILABLE = "55P03"
 CLIENT_CHECK_INTERVAL = "2s"
 """How often the server checks that the migrator is still connected (PostgreSQL 14+):
 a killed migrator's concurrent index build is cancelled within this, instead of
@@ -77,9 +77,14 @@ class MigrationOptions:
         self.lock_timeout = bounded_timeout(self.lock_timeout, "--lock-timeout")
         self.statement_timeout = bounded_timeout(self.statement_timeout, "--statement-timeout")
 
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait before retry `attempt` (0-based): doubling, capped."""
-        return float(min(self.retry_max_seconds, self.retry_base_seconds * 2**attempt))
+    def lock_retry(self, on_retry: Callable[[int, float, BaseException], None]) -> Retry:
+        """How a statement that hit ``lock_timeout`` is retried: doubling pauses, capped."""
+        return Retry(
+            Backoff(first=self.retry_base_seconds, cap=self.retry_max_seconds),
+            retryable=is_lock_timeout,
+            attempts=max(1, self.lock_retries + 1),
+            on_retry=on_retry,
+        )
 
 
 @dataclass
@@ -197,31 +202,32 @@ def _read_history(
     open psql transaction, a stuck ``alembic stamp``) would otherwise make us wait
     for it without end before doing anything.
     """
-    attempt = 0
-    while True:
+
+    def read() -> str | None:
         try:
             return check_history(connection)
-        except DBAPIError as error:
+        except DBAPIError:
             connection.rollback()
-            if not _is_lock_timeout(error):
-                raise
-            holders = describe_holders(lock_holders(connection))
-            connection.commit()
-            if attempt >= options.lock_retries:
-                raise OperationError(
-                    f"could not read the migration history (alembic_version) within "
-                    f"lock_timeout {options.lock_timeout} in {attempt + 1} attempts; {holders}. "
-                    "Nothing was changed; rerun once the blocker ends"
-                ) from None
-            delay = options.delay(attempt)
-            attempt += 1
-            say(f"alembic_version is locked ({holders}); retry {attempt} in {delay:g}s")
-            time.sleep(delay)
+            raise
 
+    def waiting(retry: int, pause: float, _error: BaseException) -> None:
+        holders = describe_holders(lock_holders(connection))
+        connection.commit()
+        say(f"alembic_version is locked ({holders}); retry {retry} in {pause:g}s")
 
-def _is_lock_timeout(error: BaseException) -> bool:
-    original = getattr(error, "orig", None)
-    return getattr(original, "sqlstate", None) == LOCK_NOT_AVAILABLE
+    retrying = options.lock_retry(waiting)
+    try:
+        return retrying.call(read)
+    except DBAPIError as error:
+        if not is_lock_timeout(error):
+            raise
+        holders = describe_holders(lock_holders(connection))
+        connection.commit()
+        raise OperationError(
+            f"could not read the migration history (alembic_version) within "
+            f"lock_timeout {options.lock_timeout} in {retrying.tried} attempts; {holders}. "
+            "Nothing was changed; rerun once the blocker ends"
+        ) from None
 
 
 def migrate(
@@ -396,46 +402,48 @@ def _run_with_lock_retries(
         lock_wait=str(options.lock_wait_seconds),
         **{online.ATTEMPTS_SETTING: options.statement_lock_attempts},
     )
-    attempt = 0
-    while True:
+
+    def run() -> None:
         try:
             if direction == "upgrade":
                 command.upgrade(config, target)
             else:
                 command.downgrade(config, target)
-            return
-        except online.LockRetriesExhaustedError as error:
+        except DBAPIError:
             if connection.in_transaction():
                 connection.rollback()
+            raise
+
+    def waiting(retry: int, pause: float, _error: BaseException) -> None:
+        holders = describe_holders(lock_holders(connection))
+        connection.commit()
+        result.retries = retry
+        say(f"lock_timeout hit ({holders}); retry {retry}/{options.lock_retries} in {pause:g}s")
+
+    retrying = options.lock_retry(waiting)
+    try:
+        retrying.call(run)
+    except online.LockRetriesExhaustedError as error:
+        if connection.in_transaction():
+            connection.rollback()
+        raise OperationError(
+            f"{error}. The revision was rolled back: the database stays at revision "
+            f"{current_revision(connection)!r}; rerun once the blocker ends"
+        ) from None
+    except DBAPIError as error:
+        if not is_lock_timeout(error):
             raise OperationError(
-                f"{error}. The revision was rolled back: the database stays at revision "
-                f"{current_revision(connection)!r}; rerun once the blocker ends"
+                f"the migration failed at revision {current_revision(connection)!r} "
+                f"-> {target!r}: {_one_line(error)}; the database stays at the last "
+                "completed revision"
             ) from None
-        except DBAPIError as error:
-            if connection.in_transaction():
-                connection.rollback()
-            if not _is_lock_timeout(error):
-                raise OperationError(
-                    f"the migration failed at revision {current_revision(connection)!r} "
-                    f"-> {target!r}: {_one_line(error)}; the database stays at the last "
-                    "completed revision"
-                ) from None
-            holders = describe_holders(lock_holders(connection))
-            connection.commit()
-            if attempt >= options.lock_retries:
-                raise OperationError(
-                    f"gave up after {attempt + 1} attempts: a revision could not take its locks "
-                    f"within lock_timeout {options.lock_timeout}; {holders}. The database stays "
-                    f"at revision {current_revision(connection)!r}; rerun once the blocker ends"
-                ) from None
-            delay = options.delay(attempt)
-            attempt += 1
-            result.retries = attempt
-            say(
-                f"lock_timeout hit ({holders}); "
-                f"retry {attempt}/{options.lock_retries} in {delay:g}s"
-            )
-            time.sleep(delay)
+        holders = describe_holders(lock_holders(connection))
+        connection.commit()
+        raise OperationError(
+            f"gave up after {retrying.tried} attempts: a revision could not take its locks "
+            f"within lock_timeout {options.lock_timeout}; {holders}. The database stays "
+            f"at revision {current_revision(connection)!r}; rerun once the blocker ends"
+        ) from None
 
 
 def _one_line(error: BaseException) -> str:

@@ -43,9 +43,7 @@ retry (psql stops at the first lock timeout; rerun the script).
 
 from __future__ import annotations
 
-import random
 import re
-import time
 from collections.abc import Sequence
 
 from alembic import op
@@ -54,6 +52,7 @@ from sqlalchemy.exc import DBAPIError
 
 from gxschema import blockers, locking
 from gxschema.identifiers import literal, quote
+from gxschema.retry import Backoff, Retry, is_lock_timeout
 
 STRONG_LOCK_TIMEOUT = "50ms"
 """How long one strong-lock statement may wait in the lock queue per attempt.
@@ -74,8 +73,6 @@ ATTEMPTS_SETTING = "statement_lock_attempts"
 
 FIRST_PAUSE_SECONDS = 0.1
 MAX_PAUSE_SECONDS = 3.0
-LOCK_NOT_AVAILABLE = "55P03"
-"""SQLSTATE of a ``lock_timeout`` (lock_not_available)."""
 
 _REFERENTIAL_ACTIONS = frozenset({"CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION"})
 _QUOTED = re.compile(r'"((?:[^"]|"")+)"')
@@ -259,27 +256,30 @@ def execute_with_lock_retries(
             "it cannot run inside an autocommit block"
         )
     outer = connection.execute(text("SELECT current_setting('lock_timeout')")).scalar_one()
-    for attempt in range(1, attempts + 1):
+
+    def attempt() -> None:
         savepoint = connection.begin_nested()
         try:
             connection.execute(text("SELECT set_config('lock_timeout', :t, true)"), {"t": timeout})
             connection.exec_driver_sql(sql)
-        except DBAPIError as error:
+        except DBAPIError:
             savepoint.rollback()
-            if getattr(error.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
-                raise
-            if attempt == attempts:
-                holders = blockers.describe_holders(
-                    blockers.lock_holders(connection, _relations_named_in(sql) or None)
-                )
-                raise LockRetriesExhaustedError(
-                    f"gave up on {_summary(sql)!r} after {attempts} attempts of "
-                    f"lock_timeout {timeout}; {holders}"
-                ) from None
-            time.sleep(_pause(attempt, first_pause, max_pause))
-        else:
-            savepoint.commit()
-            break
+            raise
+        savepoint.commit()
+
+    backoff = Backoff(first=first_pause, cap=max_pause, jitter=True)
+    try:
+        Retry(backoff, retryable=is_lock_timeout, attempts=attempts).call(attempt)
+    except DBAPIError as error:
+        if not is_lock_timeout(error):
+            raise
+        holders = blockers.describe_holders(
+            blockers.lock_holders(connection, _relations_named_in(sql) or None)
+        )
+        raise LockRetriesExhaustedError(
+            f"gave up on {_summary(sql)!r} after {attempts} attempts of "
+            f"lock_timeout {timeout}; {holders}"
+        ) from None
     connection.execute(text("SELECT set_config('lock_timeout', :t, true)"), {"t": outer})
 
 
@@ -292,11 +292,6 @@ def configured_attempts() -> int:
     if value is None and context.environment_context is not None:
         value = context.environment_context.get_x_argument(as_dictionary=True).get(ATTEMPTS_SETTING)
     return LOCK_RETRY_ATTEMPTS if value is None else int(value)
-
-
-def _pause(attempt: int, first: float, most: float) -> float:
-    """Exponential backoff with +-50 % jitter."""
-    return float(min(most, first * 2 ** (attempt - 1))) * (0.5 + random.random())
 
 
 def _relations_named_in(sql: str) -> list[str]:

@@ -408,6 +408,7 @@ def test_the_online_helpers_do_not_import_the_live_models() -> None:
         "gxschema.blockers",
         "gxschema.identifiers",
         "gxschema.locking",
+        "gxschema.retry",
     }
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import sys
-import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -124,33 +123,39 @@ def connect(settings: DatabaseSettings, *, wait_seconds: float = 30.0) -> Engine
     from sqlalchemy.exc import DBAPIError, OperationalError
 
     from gxschema.db import explain_connection_error
+    from gxschema.retry import Backoff, Retry
+
+    def permanent(error: BaseException) -> bool:
+        return any(
+            marker in str(getattr(error, "orig", None) or error).lower() for marker in _PERMANENT
+        )
+
+    def answered() -> Engine:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return engine
 
     engine = make_engine(settings)
-    deadline = time.monotonic() + wait_seconds
-    delay = 0.5
-    while True:
-        try:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            return engine
-        except OperationalError as error:
-            message = str(error.orig or error).lower()
-            permanent = any(marker in message for marker in _PERMANENT)
-            if permanent or time.monotonic() >= deadline:
-                engine.dispose()
-                reason = explain_connection_error(error, settings)
-                if permanent:
-                    raise ConfigError(reason) from None
-                raise DatabaseUnreachableError(
-                    f"{reason} (gave up after {wait_seconds:g}s of retries)"
-                ) from None
-        except DBAPIError as error:
-            # Not an OperationalError: the driver refused the settings themselves
-            # (an unknown connection option in DATABASE_URL's query, ...).
-            engine.dispose()
-            raise ConfigError(explain_connection_error(error, settings)) from None
-        time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
-        delay = min(delay * 2, 5.0)
+    retrying = Retry(
+        Backoff(first=0.5, cap=5.0),
+        retryable=lambda error: isinstance(error, OperationalError) and not permanent(error),
+        seconds=wait_seconds,
+    )
+    try:
+        return retrying.call(answered)
+    except OperationalError as error:
+        engine.dispose()
+        reason = explain_connection_error(error, settings)
+        if permanent(error):
+            raise ConfigError(reason) from None
+        raise DatabaseUnreachableError(
+            f"{reason} (gave up after {wait_seconds:g}s of retries)"
+        ) from None
+    except DBAPIError as error:
+        # Not an OperationalError: the driver refused the settings themselves
+        # (an unknown connection option in DATABASE_URL's query, ...).
+        engine.dispose()
+        raise ConfigError(explain_connection_error(error, settings)) from None
 
 
 P = ParamSpec("P")
