@@ -30,7 +30,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from gxschema import __version__, blockers, locking, online, privileges, runs
+from gxschema import __version__, blockers, data_loss, locking, online, privileges, runs
 from gxschema.alembic_config import make_config
 from gxschema.errors import ConfigError, OperationError
 from gxschema.history import chain
@@ -72,6 +72,8 @@ class MigrationOptions:
     retry_max_seconds: float = 30.0
     statement_lock_attempts: int | None = None
     """Tries of each strong-lock statement in `gxschema.online` (None: its default)."""
+    allow_data_loss: bool = False
+    """Let a downgrade drop tables that hold rows (`gxschema.data_loss`)."""
 
     def __post_init__(self) -> None:
         self.lock_timeout = bounded_timeout(self.lock_timeout, "--lock-timeout")
@@ -259,6 +261,18 @@ def migrate(
         from_rev = _read_history(connection, options, say)
         connection.commit()
         _check_reachable(from_rev, target, direction)
+        if direction == "downgrade":
+            lost = data_loss.refuse_data_loss(
+                connection,
+                from_rev,
+                data_loss.destination(from_rev, target),
+                allowed=options.allow_data_loss,
+            )
+            connection.commit()
+            if lost:
+                say(
+                    f"--allow-data-loss: dropping {len(lost)} table(s) with rows: {', '.join(lost)}"
+                )
         stale = runs.mark_stale(connection)
         if stale:
             say(f"marked {stale} unfinished earlier run(s) as failed")

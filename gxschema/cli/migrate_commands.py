@@ -79,9 +79,17 @@ def downgrade(
     statement_timeout: StatementTimeout = "15min",
     lock_retries: LockRetries = 10,
     wait: WaitSeconds = 30.0,
+    allow_data_loss: Annotated[
+        bool,
+        typer.Option(
+            "--allow-data-loss",
+            help="Let the downgrade drop tables that still hold rows (refused otherwise).",
+        ),
+    ] = False,
 ) -> None:
     """Downgrade the database to REVISION (each revision down is reversible)."""
     options = migration_options(lock_timeout, statement_timeout, lock_retries)
+    options.allow_data_loss = allow_data_loss
     _report(run_migration(revision, "downgrade", options, wait))
 
 
