@@ -125,7 +125,14 @@ def roles(environ: dict[str, str] | None = None) -> Roles:
                 f"{variable} must be a lowercase SQL identifier (letters, digits, _), not {value!r}"
             )
         names[field] = value
-    return Roles(**names)
+    chosen = Roles(**names)
+    if len(set(chosen.all())) < len(chosen.all()):
+        # One role holding two roles' rights would give the readers the writers' grants.
+        raise ConfigError(
+            "GXSCHEMA_APP_ROLE, GXSCHEMA_READONLY_ROLE and GXSCHEMA_SECRET_READER_ROLE must "
+            f"name three different roles, not {', '.join(chosen.all())}"
+        )
+    return chosen
 
 
 def table_privileges(
@@ -190,10 +197,18 @@ def preflight(connection: Connection, pending: Iterable[str], names: Roles | Non
     ]
     if not wanted:
         return
+    user = connection.execute(text("SELECT current_user")).scalar()
+    if user in names.all():
+        # The revisions revoke rights from these roles: from the owner itself, they would
+        # take away its own right to write alembic_version.
+        raise ConfigError(
+            f"the role {user} that runs the migration is also named as one of the group roles "
+            f"({', '.join(names.all())}): the roles the services log in through must be "
+            "other roles than the one that owns the schema; nothing was applied"
+        )
     missing = missing_roles(connection, wanted)
     if not missing or may_create_roles(connection):
         return
-    user = connection.execute(text("SELECT current_user")).scalar()
     raise ConfigError(
         f"role(s) {', '.join(missing)} do not exist and the migrating role {user} may not "
         "create them (neither superuser nor CREATEROLE): have an administrator run "
