@@ -262,17 +262,7 @@ def migrate(
         connection.commit()
         _check_reachable(from_rev, target, direction)
         if direction == "downgrade":
-            lost = data_loss.refuse_data_loss(
-                connection,
-                from_rev,
-                data_loss.destination(from_rev, target),
-                allowed=options.allow_data_loss,
-            )
-            connection.commit()
-            if lost:
-                say(
-                    f"--allow-data-loss: dropping {len(lost)} table(s) with rows: {', '.join(lost)}"
-                )
+            _refuse_data_loss(connection, from_rev, target, options, say)
         stale = runs.mark_stale(connection)
         if stale:
             say(f"marked {stale} unfinished earlier run(s) as failed")
@@ -343,6 +333,25 @@ def _validate_target(target: str, direction: str) -> None:
     if found is None:
         known = ", ".join(chain())
         raise ConfigError(f"unknown revision {target!r} (known revisions: {known})")
+
+
+def _refuse_data_loss(
+    connection: Connection,
+    current: str | None,
+    target: str,
+    options: MigrationOptions,
+    say: Callable[[str], None],
+) -> None:
+    """Stop a downgrade that would drop tables with rows, unless the operator allowed it."""
+    lost = data_loss.refuse_data_loss(
+        connection,
+        current,
+        data_loss.destination(current, target),
+        allowed=options.allow_data_loss,
+    )
+    connection.commit()
+    if lost:
+        say(f"--allow-data-loss: dropping {len(lost)} table(s) with rows: {', '.join(lost)}")
 
 
 def _check_reachable(current: str | None, target: str, direction: str) -> None:
