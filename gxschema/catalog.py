@@ -39,7 +39,7 @@ Alembic's ``compare_metadata`` (``alembic check``) is not run as part of it: it
 compares a subset of the same things from the same models (tables, columns, types,
 server defaults, nullability, comments, indexes and unique constraints by name and
 columns, foreign keys), and reports drift as operations to generate, not one line per
-object. ``tests/test_verify_drift.py`` applies a set of drifts and shows that every
+object. ``tests/schema/test_verify_drift.py`` applies a set of drifts and shows that every
 one ``compare_metadata`` reports, this diff reports too, naming the same object, and
 that this diff reports drifts it does not see (partial-index predicates, CHECKs, grants).
 """

@@ -29,13 +29,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from .support import throwaway_server
-from .support.backends import BACKEND, BACKEND_DESCRIPTION, DOCKER_AVAILABLE, PG_BINDIR
-from .support.paths import FIXTURES, ROOT
+from .support.backends import BACKEND, BACKEND_DESCRIPTION, PG_BINDIR
 from .support.server import Server
-
-# Test modules import these from tests.support; the names stay here until none does.
-__all__ = ["BACKEND", "BACKEND_DESCRIPTION", "DOCKER_AVAILABLE", "FIXTURES", "ROOT", "Server"]
-
 
 SKIP_DB = os.environ.get("GXSCHEMA_TEST_SKIP_DB", "") not in ("", "0")
 if BACKEND in ("local", "root"):

@@ -30,7 +30,7 @@ Tenant = Annotated[str, typer.Option("--tenant", help="The tenant whose configur
 
 DEFAULT_TENANT = "global"
 """`gxschema.platform.config.DEFAULT_TENANT`, written out so that the option's default
-costs no import of the models (tests/test_config_cli.py checks that they agree)."""
+costs no import of the models (tests/cli/test_config_cli.py checks that they agree)."""
 
 _TYPES = ", ".join(("string", "number", "boolean", "json"))
 

@@ -1,0 +1,1 @@
+"""gxschema.backup: dump, check, record, prune, restore."""

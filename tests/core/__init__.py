@@ -1,0 +1,1 @@
+"""The package's shared building blocks: connection settings, the retry policy."""

@@ -1,0 +1,1 @@
+"""gxschema.cqrs: outbox, projector checkpoints, idempotency."""

@@ -1,0 +1,130 @@
+"""The benchmark scripts still run: each, at a tiny scale, prints its tables and cleans up.
+
+Their figures are not checked (speed is not tested here; see docs/performance.md), only
+that a script a reader is told to run works, names every method it compares, and
+leaves no scratch database behind.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from ..support.cli import clean_env
+from ..support.paths import ROOT
+
+
+def _scratch_databases(pg_server) -> set[str]:
+    with pg_server.admin() as connection:
+        rows = connection.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'gxbench%'"
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
+@pytest.mark.slow
+def test_the_fake_benchmark_compares_every_method(pg_server) -> None:
+    before = _scratch_databases(pg_server)
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "bench/fake.py",
+            "--users",
+            "300",
+            "--orm-users",
+            "20",
+            "--small-users",
+            "100",
+            "--orm-full",
+        ],
+        cwd=ROOT,
+        env=clean_env(**pg_server.env("postgres")),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    for method in (
+        "gxschema fake --indexes rebuild",
+        "gxschema fake --indexes rebuild --workers 0",
+        "gxschema fake --indexes keep",
+        "psql -1 \\copy from CSV (ceiling)",
+        "20 users on top of the loaded tables (the ORM alone)",
+        "20 users into empty tables (the whole loop)",
+        "300 users (all) from empty tables: fake's own rows (the whole loop)",
+        "### Peak memory of gxschema fake",
+    ):
+        assert method in ran.stdout, method
+    assert _scratch_databases(pg_server) == before
+
+
+@pytest.mark.slow
+def test_the_online_migration_benchmark_measures_each_revision_under_load(
+    pg_server, tmp_path
+) -> None:
+    before = _scratch_databases(pg_server)
+    figures = tmp_path / "figures.json"
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "bench/online_migration.py",
+            "--transactions",
+            "2000",
+            "--target",
+            "0002",
+            "--phases",
+            "up,down",
+            "--writers",
+            "2",
+            "--rate",
+            "50",
+            "--baseline",
+            "1",
+            "--pause",
+            "0.3",
+            "--json",
+            str(figures),
+        ],
+        cwd=ROOT,
+        env=clean_env(**pg_server.env("postgres")),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    for heading in (
+        "### Baseline: the load alone",
+        "### gxschema migrate, 0001 -> 0002 one revision at a time",
+        "### gxschema downgrade, 0002 -> 0001 one revision at a time",
+        "| migrate 0002 ",
+        "| downgrade 0001 ",
+        "### Goals at 2,000 transactions",
+        "load average",
+    ):
+        assert heading in ran.stdout, heading
+    found = json.loads(figures.read_text())
+    assert found["transactions"] == 2000 and found["users"] == 200
+    assert [window["command"] for window in found["up"]] == ["migrate 0002"]
+    assert [window["command"] for window in found["down"]] == ["downgrade 0001"]
+    assert found["baseline"]["writes"] > 0 and found["baseline"]["failed_writes"] == 0
+    upgrade = found["up"][0]
+    assert upgrade["exit"] == 0 and upgrade["writes"] > 0
+    assert 0 < upgrade["seconds_in_database"] <= upgrade["seconds"]
+    assert upgrade["longest_write_ms"] >= upgrade["p99_ms"] > 0
+    assert upgrade["longest_write_ms"] >= upgrade["longest_wait_on_migration_ms"] >= 0
+    fitted = subprocess.run(
+        [sys.executable, "bench/online_migration.py", "--fit", str(figures)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert fitted.returncode == 0, fitted.stderr[-3000:]
+    assert "| migrate 0002 " in fitted.stdout and "at 100,000,000 (estimate)" in fitted.stdout
+    assert _scratch_databases(pg_server) == before

@@ -1,0 +1,1 @@
+"""The Alembic history and the migrator: revisions, autogenerate, adoption, online DDL."""

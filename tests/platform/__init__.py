@@ -1,0 +1,1 @@
+"""gxschema.platform: the services' flags, config, rate limits and webhooks."""

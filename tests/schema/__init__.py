@@ -1,0 +1,1 @@
+"""The schema itself: models, catalog, drift gate, roles and grants, generated docs."""

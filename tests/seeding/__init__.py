@@ -1,0 +1,1 @@
+"""gxschema.seeding: reference data and `gxschema seed`."""
