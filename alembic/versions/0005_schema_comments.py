@@ -13,7 +13,7 @@ comment needs a revision of its own. They are applied with Alembic's comment ope
 (`op.create_table_comment`, `op.alter_column(comment=)`), which quote each literal through
 the dialect and emit nothing but `COMMENT ON` (see the offline `--sql` output). A `%` would
 come out doubled there (the driver's paramstyle), so the comments hold none
-(tests/test_migrations.py checks the models' text, which equals this).
+(tests/migrations/test_migrations.py checks the models' text, which equals this).
 
 COMMENT takes a SHARE UPDATE EXCLUSIVE lock on each table: it waits for no reader or
 writer, only for DDL and VACUUM. The downgrade sets every comment back to NULL. The

@@ -61,7 +61,7 @@ down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# A copy of gxschema.privileges (tests/test_privileges.py keeps them equal).
+# A copy of gxschema.privileges (tests/schema/test_privileges.py keeps them equal).
 HISTORY_TABLE = "alembic_version"
 OPERATIONAL_TABLES = ("SchemaMigrationRun", "SeedDataset", "BackupRecord")
 APPEND_ONLY_TABLES = ("AuditLog",)
