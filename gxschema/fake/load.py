@@ -120,6 +120,34 @@ def check(target: Target, *, force: bool, allow_testnet: bool = False) -> None:
         )
 
 
+def _settle(
+    options: FakeOptions,
+    specs: list[TableSpec] | None,
+    pools: Pools | None,
+    rebuild_indexes: bool | None,
+    workers: int | None,
+) -> tuple[list[TableSpec], Pools | None, bool, int]:
+    """The plan, and the defaults of `fill`'s choices, settled from the run's size."""
+    problems = options.problems()
+    if problems:
+        raise ConfigError("; ".join(problems))
+    if specs is None:
+        pools = pools or make_pools(options.seed)
+        specs = build_plan(options, pools)
+    planned = sum(spec.count for spec in specs)
+    if rebuild_indexes is None:
+        rebuild_indexes = planned >= REBUILD_FROM
+    if workers is None:
+        workers = default_workers() if planned >= PARALLEL_FROM and available_cpus() > 1 else 0
+    if pools is None:
+        workers = 0
+    if rebuild_indexes:
+        # with every key dropped any order is valid: the largest tables first, so their
+        # indexes are built while the workers still make the small ones' rows
+        specs = sorted(specs, key=lambda spec: -spec.count)
+    return specs, pools, rebuild_indexes, workers
+
+
 def fill(
     engine: Engine,
     options: FakeOptions,
@@ -151,23 +179,9 @@ def fill(
     more on a machine with several CPUs, else 0. Given `specs` without the `pools`
     they were built from (a plan of the caller's own), the rows are made here.
     """
-    problems = options.problems()
-    if problems:
-        raise ConfigError("; ".join(problems))
-    if specs is None:
-        pools = pools or make_pools(options.seed)
-        specs = build_plan(options, pools)
-    planned = sum(spec.count for spec in specs)
-    if rebuild_indexes is None:
-        rebuild_indexes = planned >= REBUILD_FROM
-    if workers is None:
-        workers = default_workers() if planned >= PARALLEL_FROM and available_cpus() > 1 else 0
-    if pools is None:
-        workers = 0
-    if rebuild_indexes:
-        # with every key dropped any order is valid: the largest tables first, so their
-        # indexes are built while the workers still make the small ones' rows
-        specs = sorted(specs, key=lambda spec: -spec.count)
+    specs, pools, rebuild_indexes, workers = _settle(
+        options, specs, pools, rebuild_indexes, workers
+    )
     report = FakeReport(options, indexes="rebuilt" if rebuild_indexes else "kept", workers=workers)
     # the workers start first: they make the first pieces while this process connects,
     # checks and prepares the tables (a refused run stops them, having written nothing)
