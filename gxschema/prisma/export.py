@@ -32,10 +32,9 @@ from typing import Any, Literal
 
 from sqlalchemy import Column, ForeignKeyConstraint, MetaData, Table, UniqueConstraint
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.sql import sqltypes
-from sqlalchemy.sql.elements import TextClause
 
-from gxschema.errors import ConfigError
+from gxschema.prisma import fields
+from gxschema.prisma.fields import ExportError
 from gxschema.prisma.names import (
     RELATION_FIELDS,
     RelationFields,
@@ -76,10 +75,6 @@ datasource db {
 }
 """,
 }
-
-
-class ExportError(ConfigError):
-    """A model uses something a Prisma schema cannot express."""
 
 
 @dataclass(frozen=True)
@@ -159,7 +154,7 @@ def _enums(tables: list[Table]) -> dict[str, list[str]]:
     used: dict[str, list[str]] = {}
     for table in tables:
         for column in table.columns:
-            enum_type = _enum_type(column.type)
+            enum_type = fields.enum_type(column.type)
             if enum_type is not None and enum_type.name:
                 used[enum_type.name] = list(enum_type.enums)
     declared = [cls.__name__ for cls in ALL_ENUMS if cls.__name__ in used]
@@ -405,7 +400,7 @@ def _scalar(
     table: Table, column: Column[Any], key_columns: list[str], single_uniques: dict[str, _Key]
 ) -> tuple[str, list[str]]:
     """A column's Prisma type and its field attributes."""
-    base, native = _prisma_type(table, column)
+    base, native = fields.prisma_type(table, column)
     is_list = isinstance(column.type, postgresql.ARRAY)
     type_ = base + ("[]" if is_list else "?" if column.nullable else "")
     attributes = []
@@ -416,139 +411,16 @@ def _scalar(
     if unique is not None:
         name_map = _map(unique.name, default_name(table.name, [column.name], "key"))
         attributes.append(f"@unique({name_map})" if name_map else "@unique")
-    app_default = _application_default(column)
+    app_default = fields.application_default(column)
     if app_default in ("uuid()", "cuid()"):
         attributes.append(f"@default({app_default})")
     elif app_default == "updatedAt":
         attributes.append("@updatedAt")
-    server_default = _server_default(table, column, base)
-    if server_default is None and _is_serial(table, column):
+    server_default = fields.server_default(table, column, base)
+    if server_default is None and fields.is_serial(table, column):
         server_default = "autoincrement()"
     if server_default is not None:
         attributes.append(f"@default({server_default})")
     if native:
         attributes.append(native)
     return type_, attributes
-
-
-def _application_default(column: Column[Any]) -> str | None:
-    """The Prisma name of the value the application gives the column, if Prisma has one.
-
-    `uuid()` and `cuid()` for the id generators, `updatedAt` for the timestamp the
-    models write on every insert and update; any other Python default has no Prisma
-    spelling and is left out (the TypeScript services must supply the value).
-    """
-    from gxschema.cuid import cuid
-    from gxschema.models.base import new_uuid, utcnow
-
-    function = getattr(column.default, "arg", None)
-    function = getattr(function, "__wrapped__", function)
-    if function is new_uuid:
-        return "uuid()"
-    if function is cuid:
-        return "cuid()"
-    if function is utcnow and column.onupdate is not None:
-        return "updatedAt"
-    return None
-
-
-def _is_serial(table: Table, column: Column[Any]) -> bool:
-    """Whether PostgreSQL makes the column `serial` (SQLAlchemy's implicit autoincrement)."""
-    return (
-        table.autoincrement_column is column
-        and column.server_default is None
-        and column.identity is None
-        and column.default is None
-    )
-
-
-def _enum_type(column_type: Any) -> sqltypes.Enum | None:
-    if isinstance(column_type, postgresql.ARRAY):
-        return _enum_type(column_type.item_type)
-    return column_type if isinstance(column_type, sqltypes.Enum) else None
-
-
-def _prisma_type(table: Table, column: Column[Any]) -> tuple[str, str | None]:
-    """The Prisma scalar (or enum) type of a column and its `@db.` attribute, if needed.
-
-    A native type is written only where it differs from what Prisma maps the scalar
-    to on PostgreSQL (String -> text, Int -> integer, DateTime -> timestamp(3), ...).
-    """
-    column_type = column.type
-    if isinstance(column_type, postgresql.ARRAY):
-        column_type = column_type.item_type
-    enum_type = _enum_type(column_type)
-    if enum_type is not None and enum_type.name:
-        return enum_type.name, None
-    if isinstance(column_type, sqltypes.DateTime):
-        timezone = bool(getattr(column_type, "timezone", False))
-        precision = getattr(column_type, "precision", None)
-        if not timezone and precision == 3:
-            return "DateTime", None
-        native = "Timestamptz" if timezone else "Timestamp"
-        return "DateTime", f"@db.{native}" + (f"({precision})" if precision is not None else "")
-    if isinstance(column_type, sqltypes.Date):
-        return "DateTime", "@db.Date"
-    if isinstance(column_type, sqltypes.Numeric) and not isinstance(column_type, sqltypes.Float):
-        precision, scale = column_type.precision, column_type.scale
-        if precision is None:
-            return "Decimal", None  # numeric without precision: Prisma's own Decimal
-        return "Decimal", f"@db.Decimal({precision}, {scale or 0})"
-    if isinstance(column_type, sqltypes.Float):
-        return "Float", "@db.Real" if isinstance(column_type, sqltypes.REAL) else None
-    if isinstance(column_type, sqltypes.CHAR) and not isinstance(column_type, sqltypes.VARCHAR):
-        return "String", f"@db.Char({column_type.length or 1})"
-    if isinstance(column_type, postgresql.UUID):
-        return "String", "@db.Uuid"
-    if isinstance(column_type, sqltypes.String):
-        if isinstance(column_type, sqltypes.VARCHAR) or column_type.length is not None:
-            length = column_type.length
-            return "String", f"@db.VarChar({length})" if length else "@db.VarChar"
-        return "String", None
-    if isinstance(column_type, sqltypes.BigInteger):
-        return "BigInt", None
-    if isinstance(column_type, sqltypes.SmallInteger):
-        return "Int", "@db.SmallInt"
-    if isinstance(column_type, sqltypes.Integer):
-        return "Int", None
-    if isinstance(column_type, sqltypes.Boolean):
-        return "Boolean", None
-    if isinstance(column_type, postgresql.JSONB):
-        return "Json", None
-    if isinstance(column_type, sqltypes.JSON):
-        return "Json", "@db.Json"
-    if isinstance(column_type, sqltypes.LargeBinary):
-        return "Bytes", None
-    raise ExportError(
-        f"{table.name}.{column.name}: no Prisma type for {column.type!r}; "
-        "teach gxschema.prisma.export this type"
-    )
-
-
-_STRING_LITERAL = re.compile(r"^'((?:[^']|'')*)'(?:::[\w\s\"]+)?$")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def _server_default(table: Table, column: Column[Any], prisma_type: str) -> str | None:
-    """The column's server default as the argument of Prisma's `@default(...)`."""
-    server_default = column.server_default
-    if server_default is None:
-        return None
-    argument = getattr(server_default, "arg", None)
-    sql = str(argument.text if isinstance(argument, TextClause) else argument).strip()
-    if sql.upper() in ("CURRENT_TIMESTAMP", "NOW()", "CURRENT_TIMESTAMP(3)"):
-        return "now()"
-    if sql.startswith("nextval("):
-        return "autoincrement()"
-    if sql in ("true", "false") and prisma_type == "Boolean":
-        return sql
-    if _NUMBER.match(sql) and prisma_type in ("Int", "BigInt", "Decimal", "Float"):
-        return sql
-    literal = _STRING_LITERAL.match(sql)
-    if literal:
-        value = literal.group(1).replace("''", "'")
-        if _enum_type(column.type) is not None:
-            return value
-        if prisma_type == "String":
-            return json.dumps(value)
-    return f"dbgenerated({json.dumps(sql)})"
