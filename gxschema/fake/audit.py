@@ -11,6 +11,7 @@ from gxschema.fake.core import (
     MINUTE_MS,
     SECOND_MS,
     Context,
+    IdMaker,
     Row,
     TableSpec,
     compact_json,
@@ -76,7 +77,6 @@ def _audit(ctx: Context, start: int, stop: int) -> Iterator[Row]:
     kyc_ids = ctx.ids("KYCVerification")
     sessions = ctx.ids("UserSession")
     ips = ctx.pools.ips
-    per_wallet = ctx.tx_per_wallet
     for user in range(start, stop):
         tenant = ctx.user_tenant(user)
         profile = ctx.user_id(user)
@@ -91,42 +91,9 @@ def _audit(ctx: Context, start: int, stop: int) -> Iterator[Row]:
             index = user * 16 + number
             value = audit_hash(index)
             moment = created + span * number // (count + 1) + number * SECOND_MS
-            actor: str | None = profile
-            target = resource_type = resource_id = None
-            before = after = None
-            if number == 0:
-                kind, resource_type, resource_id = "USER_REGISTERED", "UserProfile", profile
-            elif number == 1:
-                kind, resource_type = "KYC_SUBMITTED", "KYCVerification"
-                resource_id = kyc_ids.of(user * 2)
-            elif number == 2:
-                final = FINAL_STATUS[status]
-                kind = "KYC_REJECTED" if final == "REJECTED" else "KYC_APPROVED"
-                if final == "PENDING":
-                    kind = "KYC_SUBMITTED"
-                actor, target, resource_type = None, profile, "KYCVerification"
-                resource_id = kyc_ids.of(user * 2 + ctx.user_count(ROUNDS, user) - 1)
-            elif number == 3:
-                kind, resource_type = "WALLET_CREATED", "Wallet"
-                resource_id = ctx.wallet_id(user)
-            elif number == count - 1 and status in ADMIN_EVENT:
-                kind, actor, target = ADMIN_EVENT[status], None, profile
-                resource_type, resource_id = "UserProfile", profile
-                after = {"status": status}
-            else:
-                kind = LATER[value % len(LATER)]
-                if kind.startswith("TRANSACTION") and per_wallet:
-                    resource_type = "Transaction"
-                    resource_id = ctx.transaction_id(user, (value >> 8) % per_wallet)
-                elif kind == "PROFILE_UPDATED":
-                    resource_type, resource_id = "UserProfile", profile
-                    before, after = {"phoneNum": None}, {"phoneNum": ctx.user_phone(user)}
-                elif kind in ("USER_LOGIN", "SESSION_CREATED", "USER_LOGOUT"):
-                    resource_type = "UserSession"
-                    resource_id = sessions.of(user * 4 + (value >> 8) % 2)
-                elif kind == "DEVICE_TRUSTED":
-                    resource_type = "TrustedDevice"
-                    resource_id = ctx.ids("TrustedDevice").of(user * 4 + (devices - 1))
+            actor, target, resource_type, resource_id, kind, before, after = _event(
+                ctx, user, number, count, value, profile, status, devices, kyc_ids, sessions
+            )
             version = APP_VERSIONS[(value >> 16) % len(APP_VERSIONS)]
             system_event = actor is None
             metadata = {"channel": "admin-console" if system_event else "mobile"}
@@ -154,3 +121,62 @@ def _audit(ctx: Context, start: int, stop: int) -> Iterator[Row]:
                 previous,
                 stamp(min(moment + (value >> 32) % MINUTE_MS, EPOCH_MS - 1)),
             )
+
+
+Change = dict[str, str | None] | None
+Event = tuple[str | None, str | None, str | None, str | None, str, Change, Change]
+"""(actor, target, resourceType, resourceId, eventType, previousValue, newValue)"""
+
+
+def _event(
+    ctx: Context,
+    user: int,
+    number: int,
+    count: int,
+    value: int,
+    profile: str,
+    status: str,
+    devices: int,
+    kyc_ids: IdMaker,
+    sessions: IdMaker,
+) -> Event:
+    """The kind, actor, target, resource and change of event ``number`` of ``user``'s trail."""
+    per_wallet = ctx.tx_per_wallet
+    actor: str | None = profile
+    target = resource_type = resource_id = None
+    before: Change = None
+    after: Change = None
+    if number == 0:
+        kind, resource_type, resource_id = "USER_REGISTERED", "UserProfile", profile
+    elif number == 1:
+        kind, resource_type = "KYC_SUBMITTED", "KYCVerification"
+        resource_id = kyc_ids.of(user * 2)
+    elif number == 2:
+        final = FINAL_STATUS[status]
+        kind = "KYC_REJECTED" if final == "REJECTED" else "KYC_APPROVED"
+        if final == "PENDING":
+            kind = "KYC_SUBMITTED"
+        actor, target, resource_type = None, profile, "KYCVerification"
+        resource_id = kyc_ids.of(user * 2 + ctx.user_count(ROUNDS, user) - 1)
+    elif number == 3:
+        kind, resource_type = "WALLET_CREATED", "Wallet"
+        resource_id = ctx.wallet_id(user)
+    elif number == count - 1 and status in ADMIN_EVENT:
+        kind, actor, target = ADMIN_EVENT[status], None, profile
+        resource_type, resource_id = "UserProfile", profile
+        after = {"status": status}
+    else:
+        kind = LATER[value % len(LATER)]
+        if kind.startswith("TRANSACTION") and per_wallet:
+            resource_type = "Transaction"
+            resource_id = ctx.transaction_id(user, (value >> 8) % per_wallet)
+        elif kind == "PROFILE_UPDATED":
+            resource_type, resource_id = "UserProfile", profile
+            before, after = {"phoneNum": None}, {"phoneNum": ctx.user_phone(user)}
+        elif kind in ("USER_LOGIN", "SESSION_CREATED", "USER_LOGOUT"):
+            resource_type = "UserSession"
+            resource_id = sessions.of(user * 4 + (value >> 8) % 2)
+        elif kind == "DEVICE_TRUSTED":
+            resource_type = "TrustedDevice"
+            resource_id = ctx.ids("TrustedDevice").of(user * 4 + (devices - 1))
+    return actor, target, resource_type, resource_id, kind, before, after

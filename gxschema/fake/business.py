@@ -96,90 +96,115 @@ def tables(ctx: Context) -> list[TableSpec]:
         for number in range(APPROVALS_PER_ACCOUNT)
     )
     return [
-        TableSpec(
-            "BusinessAccount",
-            (
-                "businessAccountId",
-                "tenantId",
-                "orgProfileId",
-                "walletId",
-                "defaultRequiredApprovals",
-                "createdAt",
-                "updatedAt",
-            ),
-            orgs,
-            lambda: _accounts(ctx, 0, orgs),
-            lambda start, stop: _accounts(ctx, start, stop),
-            orgs,
-        ),
-        TableSpec(
-            "BusinessSignatory",
-            (
-                "signatoryId",
-                "tenantId",
-                "businessAccountId",
-                "profileId",
-                "role",
-                "canInitiateTransactions",
-                "canApproveTransactions",
-                "maxTransactionLimit",
-                "invitedAt",
-                "confirmedAt",
-                "revokedAt",
-            ),
-            members,
-            lambda: _signatories(ctx, 0, orgs),
-            lambda start, stop: _signatories(ctx, start, stop),
-            orgs,
-        ),
-        TableSpec(
-            "SignatoryRule",
-            (
-                "ruleId",
-                "tenantId",
-                "businessAccountId",
-                "minAmount",
-                "maxAmount",
-                "requiredApprovals",
-                "transactionType",
-                "dailyLimit",
-                "isActive",
-                "createdAt",
-                "updatedAt",
-            ),
-            orgs * RULES_PER_ACCOUNT,
-            lambda: _rules(ctx, 0, orgs),
-            lambda start, stop: _rules(ctx, start, stop),
-            orgs,
-        ),
-        TableSpec(
-            "TransactionApproval",
-            (
-                "approvalId",
-                "tenantId",
-                "businessAccountId",
-                "outboxCommandId",
-                "requiredApprovals",
-                "receivedApprovals",
-                "status",
-                "expiresAt",
-                "createdAt",
-                "updatedAt",
-            ),
-            orgs * APPROVALS_PER_ACCOUNT,
-            lambda: _approvals(ctx, 0, orgs),
-            lambda start, stop: _approvals(ctx, start, stop),
-            orgs,
-        ),
-        TableSpec(
-            "ApprovalVote",
-            ("voteId", "tenantId", "approvalId", "signatoryId", "approved", "remarks", "votedAt"),
-            votes,
-            lambda: _votes(ctx, 0, orgs),
-            lambda start, stop: _votes(ctx, start, stop),
-            orgs,
-        ),
+        _business_account_table(ctx, orgs),
+        _business_signatory_table(ctx, orgs, members),
+        _signatory_rule_table(ctx, orgs),
+        _transaction_approval_table(ctx, orgs),
+        _approval_vote_table(ctx, orgs, votes),
     ]
+
+
+def _business_account_table(ctx: Context, orgs: int) -> TableSpec:
+    """Declares the BusinessAccount table."""
+    return TableSpec(
+        "BusinessAccount",
+        (
+            "businessAccountId",
+            "tenantId",
+            "orgProfileId",
+            "walletId",
+            "defaultRequiredApprovals",
+            "createdAt",
+            "updatedAt",
+        ),
+        orgs,
+        lambda: _accounts(ctx, 0, orgs),
+        lambda start, stop: _accounts(ctx, start, stop),
+        orgs,
+    )
+
+
+def _business_signatory_table(ctx: Context, orgs: int, members: int) -> TableSpec:
+    """Declares the BusinessSignatory table."""
+    return TableSpec(
+        "BusinessSignatory",
+        (
+            "signatoryId",
+            "tenantId",
+            "businessAccountId",
+            "profileId",
+            "role",
+            "canInitiateTransactions",
+            "canApproveTransactions",
+            "maxTransactionLimit",
+            "invitedAt",
+            "confirmedAt",
+            "revokedAt",
+        ),
+        members,
+        lambda: _signatories(ctx, 0, orgs),
+        lambda start, stop: _signatories(ctx, start, stop),
+        orgs,
+    )
+
+
+def _signatory_rule_table(ctx: Context, orgs: int) -> TableSpec:
+    """Declares the SignatoryRule table."""
+    return TableSpec(
+        "SignatoryRule",
+        (
+            "ruleId",
+            "tenantId",
+            "businessAccountId",
+            "minAmount",
+            "maxAmount",
+            "requiredApprovals",
+            "transactionType",
+            "dailyLimit",
+            "isActive",
+            "createdAt",
+            "updatedAt",
+        ),
+        orgs * RULES_PER_ACCOUNT,
+        lambda: _rules(ctx, 0, orgs),
+        lambda start, stop: _rules(ctx, start, stop),
+        orgs,
+    )
+
+
+def _transaction_approval_table(ctx: Context, orgs: int) -> TableSpec:
+    """Declares the TransactionApproval table."""
+    return TableSpec(
+        "TransactionApproval",
+        (
+            "approvalId",
+            "tenantId",
+            "businessAccountId",
+            "outboxCommandId",
+            "requiredApprovals",
+            "receivedApprovals",
+            "status",
+            "expiresAt",
+            "createdAt",
+            "updatedAt",
+        ),
+        orgs * APPROVALS_PER_ACCOUNT,
+        lambda: _approvals(ctx, 0, orgs),
+        lambda start, stop: _approvals(ctx, start, stop),
+        orgs,
+    )
+
+
+def _approval_vote_table(ctx: Context, orgs: int, votes: int) -> TableSpec:
+    """Declares the ApprovalVote table."""
+    return TableSpec(
+        "ApprovalVote",
+        ("voteId", "tenantId", "approvalId", "signatoryId", "approved", "remarks", "votedAt"),
+        votes,
+        lambda: _votes(ctx, 0, orgs),
+        lambda start, stop: _votes(ctx, start, stop),
+        orgs,
+    )
 
 
 def _account_created(ctx: Context, org: int) -> int:

@@ -110,97 +110,122 @@ def tables(ctx: Context) -> list[TableSpec]:
     )
     command_units = len(SYSTEM_COMMANDS) + ctx.users + ctx.organizations
     return [
-        TableSpec(
-            "OutboxCommand",
-            (
-                "id",
-                "tenantId",
-                "service",
-                "commandType",
-                "requestId",
-                "payload",
-                "status",
-                "attempts",
-                "lockedBy",
-                "lockedAt",
-                "submittedAt",
-                "fabricTxId",
-                "commitBlock",
-                "errorCode",
-                "error",
-                "createdAt",
-                "updatedAt",
-            ),
-            commands,
-            lambda: _commands(ctx, 0, command_units),
-            lambda start, stop: _commands(ctx, start, stop),
-            command_units,
-        ),
-        TableSpec(
-            "EventLog",
-            (
-                "id",
-                "tenantId",
-                "fabricTxId",
-                "blockNumber",
-                "channel",
-                "chaincode",
-                "eventName",
-                "eventVersion",
-                "payload",
-                "txTimestamp",
-                "ingestedAt",
-            ),
-            ctx.per_user_total(EVENTS_PER_USER),
-            lambda: _events(ctx, 0, ctx.users),
-            lambda start, stop: _events(ctx, start, stop),
-            ctx.users,
-        ),
-        TableSpec(
-            "EventDLQ",
-            (
-                "id",
-                "tenantId",
-                "reason",
-                "rawPayload",
-                "fabricTxId",
-                "blockNumber",
-                "channel",
-                "chaincode",
-                "createdAt",
-            ),
-            dead_letters(ctx),
-            lambda: _dead_letters(ctx, 0, dead_letters(ctx)),
-            lambda start, stop: _dead_letters(ctx, start, stop),
-            dead_letters(ctx),
-        ),
-        TableSpec(
-            "ProjectorState",
-            ("tenantId", "projectorName", "channel", "lastBlock", "lastEventIndex", "updatedAt"),
-            len(ctx.tenants) * len(PROJECTORS),
-            lambda: _projectors(ctx, 0, len(ctx.tenants)),
-            lambda start, stop: _projectors(ctx, start, stop),
-            len(ctx.tenants),
-        ),
-        TableSpec(
-            "HttpIdempotency",
-            (
-                "tenantId",
-                "method",
-                "path",
-                "bodyHash",
-                "responseBody",
-                "responseHeaders",
-                "statusCode",
-                "createdAt",
-                "ttlExpiresAt",
-            ),
-            ctx.per_user_total(IDEMPOTENT_REQUESTS),
-            lambda: _idempotency(ctx, 0, ctx.users),
-            lambda start, stop: _idempotency(ctx, start, stop),
-            ctx.users,
-        ),
+        _outbox_command_table(ctx, commands, command_units),
+        _event_log_table(ctx),
+        _event_dlq_table(ctx),
+        _projector_state_table(ctx),
+        _http_idempotency_table(ctx),
     ]
+
+
+def _outbox_command_table(ctx: Context, commands: int, command_units: int) -> TableSpec:
+    """Declares the OutboxCommand table."""
+    return TableSpec(
+        "OutboxCommand",
+        (
+            "id",
+            "tenantId",
+            "service",
+            "commandType",
+            "requestId",
+            "payload",
+            "status",
+            "attempts",
+            "lockedBy",
+            "lockedAt",
+            "submittedAt",
+            "fabricTxId",
+            "commitBlock",
+            "errorCode",
+            "error",
+            "createdAt",
+            "updatedAt",
+        ),
+        commands,
+        lambda: _commands(ctx, 0, command_units),
+        lambda start, stop: _commands(ctx, start, stop),
+        command_units,
+    )
+
+
+def _event_log_table(ctx: Context) -> TableSpec:
+    """Declares the EventLog table."""
+    return TableSpec(
+        "EventLog",
+        (
+            "id",
+            "tenantId",
+            "fabricTxId",
+            "blockNumber",
+            "channel",
+            "chaincode",
+            "eventName",
+            "eventVersion",
+            "payload",
+            "txTimestamp",
+            "ingestedAt",
+        ),
+        ctx.per_user_total(EVENTS_PER_USER),
+        lambda: _events(ctx, 0, ctx.users),
+        lambda start, stop: _events(ctx, start, stop),
+        ctx.users,
+    )
+
+
+def _event_dlq_table(ctx: Context) -> TableSpec:
+    """Declares the EventDLQ table."""
+    return TableSpec(
+        "EventDLQ",
+        (
+            "id",
+            "tenantId",
+            "reason",
+            "rawPayload",
+            "fabricTxId",
+            "blockNumber",
+            "channel",
+            "chaincode",
+            "createdAt",
+        ),
+        dead_letters(ctx),
+        lambda: _dead_letters(ctx, 0, dead_letters(ctx)),
+        lambda start, stop: _dead_letters(ctx, start, stop),
+        dead_letters(ctx),
+    )
+
+
+def _projector_state_table(ctx: Context) -> TableSpec:
+    """Declares the ProjectorState table."""
+    return TableSpec(
+        "ProjectorState",
+        ("tenantId", "projectorName", "channel", "lastBlock", "lastEventIndex", "updatedAt"),
+        len(ctx.tenants) * len(PROJECTORS),
+        lambda: _projectors(ctx, 0, len(ctx.tenants)),
+        lambda start, stop: _projectors(ctx, start, stop),
+        len(ctx.tenants),
+    )
+
+
+def _http_idempotency_table(ctx: Context) -> TableSpec:
+    """Declares the HttpIdempotency table."""
+    return TableSpec(
+        "HttpIdempotency",
+        (
+            "tenantId",
+            "method",
+            "path",
+            "bodyHash",
+            "responseBody",
+            "responseHeaders",
+            "statusCode",
+            "createdAt",
+            "ttlExpiresAt",
+        ),
+        ctx.per_user_total(IDEMPOTENT_REQUESTS),
+        lambda: _idempotency(ctx, 0, ctx.users),
+        lambda start, stop: _idempotency(ctx, start, stop),
+        ctx.users,
+    )
 
 
 def dead_letters(ctx: Context) -> int:

@@ -44,87 +44,107 @@ def tables(ctx: Context) -> list[TableSpec]:
     credentials = ctx.partners * len(APPS) * CREDENTIALS_PER_LICENSE
     limit_units = ctx.partners + ctx.users
     return [
-        TableSpec(
-            "WebhookEndpoint",
-            (
-                "webhookId",
-                "tenantId",
-                "partnerId",
-                "url",
-                "secret",
-                "events",
-                "isActive",
-                "maxRetries",
-                "retryDelay",
-                "lastSuccess",
-                "lastFailure",
-                "failureCount",
-                "createdAt",
-                "updatedAt",
-            ),
-            endpoints,
-            lambda: _endpoints(ctx, 0, ctx.partners),
-            lambda start, stop: _endpoints(ctx, start, stop),
-            ctx.partners,
-        ),
-        TableSpec(
-            "WebhookDelivery",
-            (
-                "deliveryId",
-                "tenantId",
-                "webhookId",
-                "eventType",
-                "payload",
-                "attempts",
-                "lastAttempt",
-                "success",
-                "responseCode",
-                "responseBody",
-                "error",
-                "createdAt",
-            ),
-            deliveries(ctx),
-            lambda: _deliveries(ctx, 0, endpoints),
-            lambda start, stop: _deliveries(ctx, start, stop),
-            endpoints,
-        ),
-        TableSpec(
-            "ApiRateLimit",
-            (
-                "rateLimitId",
-                "tenantId",
-                "clientId",
-                "endpoint",
-                "requestCount",
-                "windowStart",
-                "windowEnd",
-                "maxRequests",
-                "windowMinutes",
-            ),
-            credentials * CREDENTIAL_WINDOWS + ctx.per_user_total(USER_WINDOWS),
-            lambda: _rate_limits(ctx, 0, limit_units),
-            lambda start, stop: _rate_limits(ctx, start, stop),
-            limit_units,
-        ),
-        TableSpec(
-            "HealthCheckMetric",
-            (
-                "metricId",
-                "tenantId",
-                "serviceName",
-                "metricName",
-                "metricValue",
-                "unit",
-                "status",
-                "threshold",
-                "timestamp",
-            ),
-            samples(ctx) * len(SERVICES) * len(METRICS),
-            lambda: _metrics(ctx, 0, samples(ctx)),
-            lambda start, stop: _metrics(ctx, start, stop),
-            samples(ctx),
-        ),
+        _webhook_endpoint_table(ctx, endpoints),
+        _webhook_delivery_table(ctx, endpoints),
+        _api_rate_limit_table(ctx, credentials, limit_units),
+        _health_check_metric_table(ctx),
     ]
+
+
+def _webhook_endpoint_table(ctx: Context, endpoints: int) -> TableSpec:
+    """Declares the WebhookEndpoint table."""
+    return TableSpec(
+        "WebhookEndpoint",
+        (
+            "webhookId",
+            "tenantId",
+            "partnerId",
+            "url",
+            "secret",
+            "events",
+            "isActive",
+            "maxRetries",
+            "retryDelay",
+            "lastSuccess",
+            "lastFailure",
+            "failureCount",
+            "createdAt",
+            "updatedAt",
+        ),
+        endpoints,
+        lambda: _endpoints(ctx, 0, ctx.partners),
+        lambda start, stop: _endpoints(ctx, start, stop),
+        ctx.partners,
+    )
+
+
+def _webhook_delivery_table(ctx: Context, endpoints: int) -> TableSpec:
+    """Declares the WebhookDelivery table."""
+    return TableSpec(
+        "WebhookDelivery",
+        (
+            "deliveryId",
+            "tenantId",
+            "webhookId",
+            "eventType",
+            "payload",
+            "attempts",
+            "lastAttempt",
+            "success",
+            "responseCode",
+            "responseBody",
+            "error",
+            "createdAt",
+        ),
+        deliveries(ctx),
+        lambda: _deliveries(ctx, 0, endpoints),
+        lambda start, stop: _deliveries(ctx, start, stop),
+        endpoints,
+    )
+
+
+def _api_rate_limit_table(ctx: Context, credentials: int, limit_units: int) -> TableSpec:
+    """Declares the ApiRateLimit table."""
+    return TableSpec(
+        "ApiRateLimit",
+        (
+            "rateLimitId",
+            "tenantId",
+            "clientId",
+            "endpoint",
+            "requestCount",
+            "windowStart",
+            "windowEnd",
+            "maxRequests",
+            "windowMinutes",
+        ),
+        credentials * CREDENTIAL_WINDOWS + ctx.per_user_total(USER_WINDOWS),
+        lambda: _rate_limits(ctx, 0, limit_units),
+        lambda start, stop: _rate_limits(ctx, start, stop),
+        limit_units,
+    )
+
+
+def _health_check_metric_table(ctx: Context) -> TableSpec:
+    """Declares the HealthCheckMetric table."""
+    return TableSpec(
+        "HealthCheckMetric",
+        (
+            "metricId",
+            "tenantId",
+            "serviceName",
+            "metricName",
+            "metricValue",
+            "unit",
+            "status",
+            "threshold",
+            "timestamp",
+        ),
+        samples(ctx) * len(SERVICES) * len(METRICS),
+        lambda: _metrics(ctx, 0, samples(ctx)),
+        lambda start, stop: _metrics(ctx, start, stop),
+        samples(ctx),
+    )
 
 
 def deliveries(ctx: Context) -> int:

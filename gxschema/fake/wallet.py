@@ -53,122 +53,152 @@ NICKNAMES = ("Mum", "Dad", "Landlord", "Shop", "Sis", "Bro", "Boss", "Auntie")
 def tables(ctx: Context) -> list[TableSpec]:
     tx_count = ctx.wallets * ctx.tx_per_wallet
     return [
-        TableSpec(
-            "Wallet",
-            (
-                "walletId",
-                "tenantId",
-                "profileId",
-                "primaryAccountId",
-                "walletName",
-                "cachedBalance",
-                "deletedAt",
-                "createdAt",
-                "updatedAt",
-            ),
-            ctx.wallets,
-            lambda: _wallets(ctx, 0, ctx.wallets),
-            lambda start, stop: _wallets(ctx, start, stop),
-            ctx.wallets,
-        ),
-        TableSpec(
-            "Transaction",
-            (
-                "offTxId",
-                "tenantId",
-                "onChainTxId",
-                "walletId",
-                "type",
-                "counterparty",
-                "amount",
-                "fee",
-                "remark",
-                "timestamp",
-                "blockNumber",
-            ),
-            tx_count,
-            lambda: _transactions(ctx, 0, ctx.wallets),
-            lambda start, stop: _transactions(ctx, start, stop),
-            ctx.wallets,
-        ),
-        TableSpec(
-            "Beneficiary",
-            (
-                "beneficiaryId",
-                "tenantId",
-                "ownerProfileId",
-                "beneficiaryIdentityId",
-                "nickname",
-                "createdAt",
-            ),
-            ctx.per_user_total(BENEFICIARIES, others=True),
-            lambda: _beneficiaries(ctx, 0, ctx.users),
-            lambda start, stop: _beneficiaries(ctx, start, stop),
-            ctx.users,
-        ),
-        TableSpec(
-            "Contact",
-            (
-                "contactId",
-                "tenantId",
-                "ownerProfileId",
-                "contactProfileId",
-                "displayName",
-                "phoneNumber",
-                "email",
-                "notes",
-                "isFavorite",
-                "transactionCount",
-                "lastTransactionAt",
-                "status",
-                "createdAt",
-                "updatedAt",
-            ),
-            ctx.per_user_total(CONTACTS, others=True),
-            lambda: _contacts(ctx, 0, ctx.users),
-            lambda start, stop: _contacts(ctx, start, stop),
-            ctx.users,
-        ),
-        TableSpec(
-            "Collateral",
-            (
-                "collateralId",
-                "onChainLoanId",
-                "documentReference",
-                "documentHash",
-                "documentSize",
-                "documentMime",
-                "status",
-                "createdAt",
-            ),
-            collateral_count(ctx),
-            lambda: _collateral(ctx, 0, collateral_count(ctx)),
-            lambda start, stop: _collateral(ctx, start, stop),
-            collateral_count(ctx),
-        ),
-        TableSpec(
-            "HoardingTaxSnapshot",
-            (
-                "snapshotId",
-                "tenantId",
-                "walletId",
-                "snapshotDate",
-                "balance",
-                "daysHeld",
-                "taxableAmount",
-                "taxRate",
-                "taxOwed",
-                "taxPaid",
-                "paidAt",
-                "fabricTxId",
-                "createdAt",
-            ),
-            ctx.per_user_total(ctx.SNAPSHOTS),
-            lambda: _snapshots(ctx, 0, ctx.users),
-            lambda start, stop: _snapshots(ctx, start, stop),
-            ctx.users,
-        ),
+        _wallet_table(ctx),
+        _transaction_table(ctx, tx_count),
+        _beneficiary_table(ctx),
+        _contact_table(ctx),
+        _collateral_table(ctx),
+        _hoarding_tax_snapshot_table(ctx),
     ]
+
+
+def _wallet_table(ctx: Context) -> TableSpec:
+    """Declares the Wallet table."""
+    return TableSpec(
+        "Wallet",
+        (
+            "walletId",
+            "tenantId",
+            "profileId",
+            "primaryAccountId",
+            "walletName",
+            "cachedBalance",
+            "deletedAt",
+            "createdAt",
+            "updatedAt",
+        ),
+        ctx.wallets,
+        lambda: _wallets(ctx, 0, ctx.wallets),
+        lambda start, stop: _wallets(ctx, start, stop),
+        ctx.wallets,
+    )
+
+
+def _transaction_table(ctx: Context, tx_count: int) -> TableSpec:
+    """Declares the Transaction table."""
+    return TableSpec(
+        "Transaction",
+        (
+            "offTxId",
+            "tenantId",
+            "onChainTxId",
+            "walletId",
+            "type",
+            "counterparty",
+            "amount",
+            "fee",
+            "remark",
+            "timestamp",
+            "blockNumber",
+        ),
+        tx_count,
+        lambda: _transactions(ctx, 0, ctx.wallets),
+        lambda start, stop: _transactions(ctx, start, stop),
+        ctx.wallets,
+    )
+
+
+def _beneficiary_table(ctx: Context) -> TableSpec:
+    """Declares the Beneficiary table."""
+    return TableSpec(
+        "Beneficiary",
+        (
+            "beneficiaryId",
+            "tenantId",
+            "ownerProfileId",
+            "beneficiaryIdentityId",
+            "nickname",
+            "createdAt",
+        ),
+        ctx.per_user_total(BENEFICIARIES, others=True),
+        lambda: _beneficiaries(ctx, 0, ctx.users),
+        lambda start, stop: _beneficiaries(ctx, start, stop),
+        ctx.users,
+    )
+
+
+def _contact_table(ctx: Context) -> TableSpec:
+    """Declares the Contact table."""
+    return TableSpec(
+        "Contact",
+        (
+            "contactId",
+            "tenantId",
+            "ownerProfileId",
+            "contactProfileId",
+            "displayName",
+            "phoneNumber",
+            "email",
+            "notes",
+            "isFavorite",
+            "transactionCount",
+            "lastTransactionAt",
+            "status",
+            "createdAt",
+            "updatedAt",
+        ),
+        ctx.per_user_total(CONTACTS, others=True),
+        lambda: _contacts(ctx, 0, ctx.users),
+        lambda start, stop: _contacts(ctx, start, stop),
+        ctx.users,
+    )
+
+
+def _collateral_table(ctx: Context) -> TableSpec:
+    """Declares the Collateral table."""
+    return TableSpec(
+        "Collateral",
+        (
+            "collateralId",
+            "onChainLoanId",
+            "documentReference",
+            "documentHash",
+            "documentSize",
+            "documentMime",
+            "status",
+            "createdAt",
+        ),
+        collateral_count(ctx),
+        lambda: _collateral(ctx, 0, collateral_count(ctx)),
+        lambda start, stop: _collateral(ctx, start, stop),
+        collateral_count(ctx),
+    )
+
+
+def _hoarding_tax_snapshot_table(ctx: Context) -> TableSpec:
+    """Declares the HoardingTaxSnapshot table."""
+    return TableSpec(
+        "HoardingTaxSnapshot",
+        (
+            "snapshotId",
+            "tenantId",
+            "walletId",
+            "snapshotDate",
+            "balance",
+            "daysHeld",
+            "taxableAmount",
+            "taxRate",
+            "taxOwed",
+            "taxPaid",
+            "paidAt",
+            "fabricTxId",
+            "createdAt",
+        ),
+        ctx.per_user_total(ctx.SNAPSHOTS),
+        lambda: _snapshots(ctx, 0, ctx.users),
+        lambda start, stop: _snapshots(ctx, start, stop),
+        ctx.users,
+    )
 
 
 def collateral_count(ctx: Context) -> int:
