@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import typer
 from psycopg import sql
@@ -182,14 +181,7 @@ def _create_role(pg_server, database: str, grants: list[str]) -> str:
                 sql.Identifier(role), sql.Literal(ROLE_PASSWORD)
             )
         )
-    with psycopg.connect(
-        host=pg_server.host,
-        port=pg_server.port,
-        user=pg_server.user,
-        password=pg_server.password,
-        dbname=database,
-        autocommit=True,
-    ) as connection:
+    with pg_server.connect(database) as connection:
         for grant in grants:
             connection.execute(sql.SQL(grant).format(role=sql.Identifier(role)))
     return role
@@ -204,14 +196,7 @@ def _drop_role(pg_server, database: str, role: str) -> None:
         ).fetchall()
     for (name,) in owned:
         pg_server.drop_database(name)
-    with psycopg.connect(
-        host=pg_server.host,
-        port=pg_server.port,
-        user=pg_server.user,
-        password=pg_server.password,
-        dbname=database,
-        autocommit=True,
-    ) as connection:
+    with pg_server.connect(database) as connection:
         connection.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
     with pg_server.admin() as connection:
         connection.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))

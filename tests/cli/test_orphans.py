@@ -116,14 +116,7 @@ def blocked_table(pg_server, head_database: str) -> Iterator[psycopg.Connection]
 
 
 def _query(pg_server, database: str, sql: str, *params: object) -> list[tuple]:
-    with psycopg.connect(
-        host=pg_server.host,
-        port=pg_server.port,
-        user=pg_server.user,
-        password=pg_server.password,
-        dbname=database,
-        autocommit=True,
-    ) as connection:
+    with pg_server.connect(database) as connection:
         return connection.execute(sql, params).fetchall()
 
 

@@ -183,14 +183,7 @@ def test_sigkill_mid_revision_leaves_the_last_completed_revision(
     )
     try:
         deadline = time.monotonic() + 60
-        with psycopg.connect(
-            host=pg_server.host,
-            port=pg_server.port,
-            user=pg_server.user,
-            password=pg_server.password,
-            dbname=empty_database,
-            autocommit=True,
-        ) as watcher:
+        with pg_server.connect(empty_database) as watcher:
             while time.monotonic() < deadline:  # until 0002 waits for the lock, mid-revision
                 waiting = watcher.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "

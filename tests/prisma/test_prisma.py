@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import psycopg
 import pytest
 from sqlalchemy import (
     VARCHAR,
@@ -166,14 +165,7 @@ def test_prisma_7_style_has_no_url_and_the_same_models(tmp_path: Path) -> None:
 
 
 def _apply(pg_server: Any, database: str, script: str) -> None:
-    with psycopg.connect(
-        host=pg_server.host,
-        port=pg_server.port,
-        user=pg_server.user,
-        password=pg_server.password,
-        dbname=database,
-        autocommit=True,
-    ) as connection:
+    with pg_server.connect(database) as connection:
         connection.execute(script.encode())
 
 

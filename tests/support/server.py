@@ -40,13 +40,17 @@ class Server:
         )
 
     def admin(self) -> psycopg.Connection:
+        return self.connect("postgres")
+
+    def connect(self, database: str, *, autocommit: bool = True) -> psycopg.Connection:
+        """A psycopg connection to `database` as the superuser (autocommit by default)."""
         return psycopg.connect(
             host=self.host,
             port=self.port,
             user=self.user,
             password=self.password,
-            dbname="postgres",
-            autocommit=True,
+            dbname=database,
+            autocommit=autocommit,
         )
 
     def env(self, database: str) -> dict[str, str]:
