@@ -6,13 +6,25 @@ engine = create_engine()                 # settings from the environment
 Session = session_factory(engine)
 with Session.begin() as session:         # commits, or rolls back on error
     session.add(UserProfile(...))
+
+Async services get the same engine settings over psycopg 3's async driver:
+
+from gxschema.db import create_async_engine, async_session_factory
+
+engine = create_async_engine()
+Session = async_session_factory(engine)
+async with Session.begin() as session:
+    session.add(UserProfile(...))
+
+`sqlalchemy.ext.asyncio` (and greenlet under it) is imported only by the async
+functions, so a sync service or the CLI does not pay for it at import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy
 from sqlalchemy import Engine
@@ -21,14 +33,43 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gxschema.settings import DatabaseSettings, load_settings, redact
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+
+def _with_engine_defaults(engine_options: dict[str, Any]) -> dict[str, Any]:
+    """The options every engine of ours gets unless the caller says otherwise.
+
+    One place for both the sync and the async engine, so the two cannot drift apart.
+    """
+    # A pooled connection the server dropped (failover, idle timeout) is replaced before use
+    # instead of failing the first statement of a request.
+    engine_options.setdefault("pool_pre_ping", True)
+    # `hide_parameters` keeps bound values (which may be secrets) out of error text.
+    engine_options.setdefault("hide_parameters", True)
+    return engine_options
+
 
 def create_engine(settings: DatabaseSettings | None = None, **engine_options: Any) -> Engine:
     """An engine for the configured database (psycopg 3, pre-ping on)."""
     settings = settings or load_settings()
-    engine_options.setdefault("pool_pre_ping", True)
-    # `hide_parameters` keeps bound values (which may be secrets) out of error text.
-    engine_options.setdefault("hide_parameters", True)
-    return sqlalchemy.create_engine(settings.url(), **engine_options)
+    return sqlalchemy.create_engine(settings.url(), **_with_engine_defaults(engine_options))
+
+
+def create_async_engine(
+    settings: DatabaseSettings | None = None, **engine_options: Any
+) -> AsyncEngine:
+    """An `AsyncEngine` for the configured database, with the same defaults as `create_engine`.
+
+    The URL is the same `postgresql+psycopg://` one: psycopg 3 serves both, and SQLAlchemy
+    picks its async dialect when the engine is made through `sqlalchemy.ext.asyncio`.
+    """
+    from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
+
+    settings = settings or load_settings()
+    return sqlalchemy_asyncio.create_async_engine(
+        settings.url(), **_with_engine_defaults(engine_options)
+    )
 
 
 def session_factory(engine: Engine | None = None, **options: Any) -> sessionmaker[Session]:
@@ -41,6 +82,28 @@ def session_factory(engine: Engine | None = None, **options: Any) -> sessionmake
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error."""
     with session_factory(engine).begin() as session:
+        yield session
+
+
+def async_session_factory(
+    engine: AsyncEngine | None = None, **options: Any
+) -> async_sessionmaker[AsyncSession]:
+    """An `async_sessionmaker` bound to `engine` (or a new one from the environment).
+
+    `expire_on_commit` is off as in `session_factory`, and matters more here: an expired
+    attribute would be reloaded implicitly, which an `AsyncSession` cannot do (it raises
+    `MissingGreenlet`), so objects stay readable after `commit()`.
+    """
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    options.setdefault("expire_on_commit", False)
+    return async_sessionmaker(bind=engine or create_async_engine(), **options)
+
+
+@asynccontextmanager
+async def async_session_scope(engine: AsyncEngine | None = None) -> AsyncIterator[AsyncSession]:
+    """An `AsyncSession` in one transaction: committed on success, rolled back on any error."""
+    async with async_session_factory(engine).begin() as session:
         yield session
 
 
