@@ -34,7 +34,12 @@ class TableResult:
 
 
 class Reporter(Protocol):
-    """Receives progress: a table starts, some of its rows are written, it is done."""
+    """Receives progress: a table starts, some of its rows are written, it is done.
+
+    The hook ``gxschema fake``'s overall progress bar is drawn from
+    (`gxschema.cli.fake_command`): `start` names a table of the plan with its row
+    count, or a step that is not a table (``foreign keys``) with its number of items.
+    """
 
     def start(self, table: str, total: int) -> None: ...
 
@@ -162,11 +167,14 @@ def copy_tables(
                     reporter.advance(count)
                     piece = next(upcoming, None)
             seconds = time.perf_counter() - started
-            if written != spec.count:
+            # what the server says it stored (COPY's row count), not what was sent: the
+            # report's counts are the table's rows, whatever the generators believed
+            stored = cursor.rowcount
+            if written != spec.count or stored != written:
                 reporter.finish()
                 raise RuntimeError(
                     f"the {spec.table} generator made {written} rows, not the {spec.count} "
-                    "it announced"
+                    f"it announced (the server stored {stored})"
                 )
             index_seconds = None
             if after_table is not None:
@@ -174,5 +182,5 @@ def copy_tables(
                 after_table(spec)
                 index_seconds = time.perf_counter() - indexed
             reporter.finish()
-            results.append(TableResult(spec.table, written, seconds, index_seconds))
+            results.append(TableResult(spec.table, stored, seconds, index_seconds))
     return results
