@@ -74,6 +74,7 @@ class UserProfile(Base):
     )
     biometric_hash: Mapped[str] = mapped_column(
         "biometricHash",
+        info={"secret": True},
         comment=(
             "Hash of the person's biometric template; unique, so one person "
             "registers once. Indexed twice (see docs/schema-notes.md)."
@@ -81,6 +82,7 @@ class UserProfile(Base):
     )
     password_hash: Mapped[str] = mapped_column(
         "passwordHash",
+        info={"secret": True},
         comment="Salted hash of the password; the password itself is never stored.",
     )
     nationality_country_code: Mapped[CountryCode | None] = mapped_column(

@@ -184,7 +184,9 @@ class Credential(Base):
         "clientId", comment="Public client id; unique per tenant."
     )
     client_secret_hash: Mapped[str] = mapped_column(
-        "clientSecretHash", comment="Hash of the client secret; the secret itself is never stored."
+        "clientSecretHash",
+        info={"secret": True},
+        comment="Hash of the client secret; the secret itself is never stored.",
     )
     status: Mapped[CredentialStatus] = mapped_column(
         "status",

@@ -135,7 +135,7 @@ class PushToken(Base):
         comment="The owner.",
     )
     token: Mapped[str] = mapped_column(
-        "token", comment="The token issued by the push service; unique."
+        "token", info={"secret": True}, comment="The token issued by the push service; unique."
     )
     device_id: Mapped[str | None] = mapped_column(
         "deviceId", comment="Id of the device, as the client reports it."

@@ -101,7 +101,9 @@ class WebhookEndpoint(Base):
         comment="The partner that registered the endpoint.",
     )
     url: Mapped[str] = mapped_column("url", comment="URL the events are POSTed to.")
-    secret: Mapped[str] = mapped_column("secret", comment="Secret that signs the deliveries.")
+    secret: Mapped[str] = mapped_column(
+        "secret", info={"secret": True}, comment="Secret that signs the deliveries."
+    )
     events: Mapped[TextList] = mapped_column(
         "events", comment="Event types the endpoint subscribes to."
     )

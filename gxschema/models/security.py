@@ -76,9 +76,11 @@ class UserSession(Base):
     revoked_reason: Mapped[str | None] = mapped_column(
         "revokedReason", comment="Why it was revoked."
     )
-    refresh_token: Mapped[str] = mapped_column("refreshToken", comment="The refresh token; unique.")
+    refresh_token: Mapped[str] = mapped_column(
+        "refreshToken", info={"secret": True}, comment="The refresh token; unique."
+    )
     refresh_token_hash: Mapped[str] = mapped_column(
-        "refreshTokenHash", comment="Hash of the refresh token, for lookups."
+        "refreshTokenHash", info={"secret": True}, comment="Hash of the refresh token, for lookups."
     )
 
     profile: Mapped[UserProfile] = relationship(back_populates="sessions")
