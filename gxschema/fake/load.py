@@ -229,10 +229,15 @@ def fill(
             report.seconds = time.perf_counter() - started
         if analyze:
             started = time.perf_counter()
+            if reporter is not None:  # a step of its own: the bar says what it waits for
+                reporter.start("ANALYZE", len(specs))
             with connection.begin():
                 names = ", ".join(quote(spec.table) for spec in specs)
                 connection.execute(text(f"ANALYZE {names}"))
             report.analyze_seconds = time.perf_counter() - started
+            if reporter is not None:
+                reporter.advance(len(specs))
+                reporter.finish()
     return report
 
 
