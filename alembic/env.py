@@ -2,7 +2,9 @@
 
 - The database comes from the package's own settings (DATABASE_URL, the PG*
   variables, or PGPASSWORD_FILE), or from a connection handed over by the
-  ``gxschema`` command line in ``config.attributes["connection"]``.
+  ``gxschema`` command line in ``config.attributes["connection"]``. With nothing
+  configured, it is the embedded database `gxschema up` runs (found from any folder
+  of the project, as ``gxschema`` finds it); with none, one line says what to set.
 - The whole run holds the migration advisory lock (a session lock: it outlives the
   commits); each revision runs in its own transaction, under ``lock_timeout`` and
   ``statement_timeout``, which are session settings and so also bound the
@@ -21,22 +23,29 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from logging.config import fileConfig
 from typing import Any
 
 from alembic import context
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
-from gxschema import autogen, locking, migrator
+from gxschema import autogen, embedded, locking, migrator
 from gxschema.errors import ConfigError
 from gxschema.models import metadata
-from gxschema.settings import load_settings
+from gxschema.settings import ConfigurationError, DatabaseSettings, load_settings
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
+    # Alembic's command line both logs a failure and prints it as ``FAILED: ...``: the
+    # printed line is the one message, not the same sentence twice.
+    logging.getLogger("alembic.util.messaging").setLevel(logging.CRITICAL)
 
 target_metadata = metadata
 
@@ -117,12 +126,52 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run_online(connection)
         return
-    engine = create_engine(load_settings().url(), poolclass=NullPool, hide_parameters=True)
+    settings = _settings_or_embedded()
+    engine = create_engine(settings.url(), poolclass=NullPool, hide_parameters=True)
     try:
-        with engine.connect() as connection:
+        with _connected(engine, settings) as connection:
             _run_online(connection)
     finally:
         engine.dispose()
+
+
+def _settings_or_embedded() -> DatabaseSettings:
+    """The configured database, else the embedded one `gxschema up` runs: as `gxschema` does.
+
+    ``alembic upgrade head`` in a fresh checkout with nothing configured would otherwise
+    try libpq's default socket and end in a traceback. A problem is a `CommandError`,
+    which alembic's command line prints as one line (``FAILED: ...``), exiting non-zero.
+    """
+    from pydantic import ValidationError
+
+    try:
+        settings = load_settings()
+        if not settings.is_configured:
+            server = embedded.running(embedded.home())
+            if server is None:
+                raise CommandError(embedded.NOTHING_CONFIGURED)
+            settings = DatabaseSettings(database_url=server.url)
+        settings.url()  # a URL that cannot be read is said here, in one line
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise CommandError(f"invalid database settings: {problems}") from None
+    except ConfigurationError as error:
+        raise CommandError(str(error)) from None
+    return settings
+
+
+@contextmanager
+def _connected(engine: Engine, settings: DatabaseSettings) -> Iterator[Connection]:
+    """A connection of `engine`; one that cannot be made is one line, not a traceback."""
+    try:
+        connection = engine.connect()
+    except OperationalError as error:
+        from gxschema.db import explain_connection_error
+
+        raise CommandError(explain_connection_error(error, settings)) from None
+    with connection:
+        yield connection
+
 
 
 if context.is_offline_mode():

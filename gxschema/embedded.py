@@ -1,10 +1,10 @@
 """An embedded PostgreSQL for development: `gxschema up` with nothing configured.
 
 It uses the `pgserver` wheel (PostgreSQL 16 binaries inside a Python package), keeps
-its data in a folder of the project (``.gxschema/`` by default, git-ignored), and
-listens on a Unix socket only. The server keeps running after the command exits,
-so later commands (``gxschema status``, the services) reach it; `gxschema down`
-stops it.
+its data in a folder of the project (``.gxschema/`` by default, git-ignored, found
+from any folder below it, see `home`), and listens on a Unix socket only. The server
+keeps running after the command exits, so later commands (``gxschema status``, the
+services) reach it; `gxschema down` stops it.
 """
 
 from __future__ import annotations
@@ -22,11 +22,41 @@ from gxschema.errors import ConfigError, OperationError
 DEFAULT_HOME = Path(".gxschema")
 STATE_FILE = "server.json"
 
+NOTHING_CONFIGURED = (
+    "no database is configured: set DATABASE_URL, or PGHOST/PGPORT/PGUSER/PGDATABASE "
+    "(with PGPASSWORD or PGPASSWORD_FILE), or run `gxschema up` for an embedded one"
+)
+"""What `gxschema` and ``alembic`` say when there is neither a setting nor a running server."""
+
 
 def home(path: str | os.PathLike[str] | None = None) -> Path:
-    """The folder of the embedded database: `path`, ``$GXSCHEMA_HOME``, or ``.gxschema``."""
-    chosen = path or os.environ.get("GXSCHEMA_HOME") or DEFAULT_HOME
-    return Path(chosen).resolve()
+    """The folder of the embedded database.
+
+    `path` (``--home``) or ``$GXSCHEMA_HOME`` when given, taken as they are: a named
+    folder is never searched for. Else the nearest ``.gxschema/`` in the working folder
+    or one above it (`find_upward`), so that every command run from anywhere inside a
+    project reaches the database `gxschema up` made at its top, as git finds ``.git/``;
+    `up` itself uses that one too rather than starting a second server in a subfolder.
+    Else ``.gxschema/`` in the working folder, where a first `up` makes it.
+    """
+    chosen = path or os.environ.get("GXSCHEMA_HOME")
+    if chosen:
+        return Path(chosen).resolve()
+    here = Path.cwd()
+    return find_upward(here) or here / DEFAULT_HOME
+
+
+def find_upward(start: Path) -> Path | None:
+    """The nearest ``.gxschema/`` folder in `start` or above it, up to the root; else None.
+
+    Only a folder counts (a file of that name is not ours). The walk stops at the
+    filesystem root: a project's database lives at or above the folder a command runs in.
+    """
+    for folder in (start, *start.parents):
+        candidate = folder / DEFAULT_HOME
+        if candidate.is_dir():
+            return candidate
+    return None
 
 
 @dataclass(frozen=True)

@@ -67,10 +67,7 @@ def settings_or_embedded(*, allow_missing: bool = False) -> tuple[DatabaseSettin
         return DatabaseSettings(database_url=server.url), "embedded"
     if allow_missing:
         return settings, "none"
-    raise ConfigError(
-        "no database is configured: set DATABASE_URL, or PGHOST/PGPORT/PGUSER/PGDATABASE "
-        "(with PGPASSWORD or PGPASSWORD_FILE), or run `gxschema up` for an embedded one"
-    )
+    raise ConfigError(embedded.NOTHING_CONFIGURED)
 
 
 def make_engine(settings: DatabaseSettings) -> Engine:
