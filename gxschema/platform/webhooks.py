@@ -64,20 +64,28 @@ batch is sent one after the other. A worker that dies on the last allowed
 attempt leaves it given up, with ``UNREPORTED_ATTEMPT`` as its error.
 
 Nothing here commits except `deliver_due`, which owns its transactions.
+
+Async workers run the same round through the async session's greenlet, with an
+``async def`` sender (awaited on the event loop, so other tasks run during the call)::
+
+    results = await async_session.run_sync(webhooks.deliver_due, send_async, limit=5)
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import inspect
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, Float, Select, and_, cast, func, literal, or_, select, update
+from sqlalchemy.exc import MissingGreenlet
 from sqlalchemy.orm import Session
+from sqlalchemy.util import await_only
 
 from gxschema.models import WebhookDelivery, WebhookEndpoint
 from gxschema.models.base import utcnow
@@ -433,8 +441,50 @@ class Response:
     error: str | None = None
 
 
-Sender = Callable[[Attempt], Response]
-"""POSTs one attempt (signed with `signature_header`) and says what came back."""
+Sender = Callable[[Attempt], Response | Awaitable[Response]]
+"""POSTs one attempt (signed with `signature_header`) and says what came back.
+
+A coroutine function is accepted when `deliver_due` runs under
+``AsyncSession.run_sync``: its coroutine is awaited on the event loop.
+"""
+
+
+class AsyncSenderError(TypeError):
+    """An ``async def`` sender was given to `deliver_due` called outside ``run_sync``."""
+
+
+async def _nothing() -> None:
+    return None
+
+
+def _refuse_async_sender_outside_greenlet(send: Sender) -> None:
+    """Raise `AsyncSenderError` for a coroutine-function sender that could not be awaited.
+
+    Checked before the claim, so a caller's mistake leaves no delivery claimed.
+    """
+    if not (
+        inspect.iscoroutinefunction(send)
+        or inspect.iscoroutinefunction(type(send).__call__)  # an object with async __call__
+    ):
+        return
+    probe = _nothing()
+    try:
+        await_only(probe)
+    except MissingGreenlet:
+        probe.close()
+        raise AsyncSenderError(
+            "an async sender needs deliver_due to run through AsyncSession.run_sync"
+        ) from None
+
+
+def _response_of(send: Sender, attempt: Attempt) -> Response:
+    """Call `send`; when it returns an awaitable, await it from the async session's greenlet."""
+    outcome = send(attempt)
+    if not inspect.isawaitable(outcome):
+        return outcome
+    # Under AsyncSession.run_sync this code runs in a greenlet that can hand an awaitable
+    # to the event loop and wait for it: the mechanism SQLAlchemy's own asyncio uses.
+    return await_only(outcome)
 
 
 def deliver_due(
@@ -451,15 +501,19 @@ def deliver_due(
     transaction of its own. A sender that raises fails the attempt with the
     exception as its error. Returns the results in claim order ([] when nothing
     was due). `session` must not be in a transaction: this commits.
+
+    From async code: ``await async_session.run_sync(deliver_due, send)``, where `send`
+    may be an ``async def``; it is awaited on the event loop with no transaction open.
     """
     if session.in_transaction():
         raise ValueError("deliver_due commits its own transactions: pass an idle session")
+    _refuse_async_sender_outside_greenlet(send)
     with session.begin():
         attempts = claim(session, limit=limit, lease_s=lease_s)
     results = []
     for attempt in attempts:
         try:
-            response = send(attempt)
+            response = _response_of(send, attempt)
         except Exception as exc:  # a sender's failure is this attempt's failure, not the round's
             response = Response(None, None, f"{type(exc).__name__}: {exc}")
         with session.begin():

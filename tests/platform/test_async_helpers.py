@@ -1,0 +1,318 @@
+"""The platform helpers from asyncio: `AsyncSession.run_sync`, real tasks, a real pool.
+
+The helpers have one (sync) implementation; an async service runs them in its session's
+greenlet. These tests hold the async path to the guarantees the threaded tests assert
+(tests/platform/test_platform_helpers.py, test_webhook_workers.py): exact rate-limit
+counts under concurrent hits, each webhook delivery sent once, no transaction open while
+a sender awaits. Each task has its own `AsyncSession` and connection; the event loop is
+`asyncio.run`, so no pytest plugin is needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session
+
+from gxschema.db import async_session_factory, async_session_scope, create_async_engine
+from gxschema.models import (
+    ApiRateLimit,
+    Country,
+    FeatureFlag,
+    LicensedPartner,
+    SystemConfig,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from gxschema.platform import config, flags, health, ratelimit, webhooks
+from gxschema.settings import DatabaseSettings
+
+T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+EVENT = "transfer.completed"
+TASKS = 8
+T = TypeVar("T")
+
+
+@pytest.fixture
+def settings(pg_server, head_database: str) -> DatabaseSettings:
+    """Settings naming a new database at head, as a service would configure them."""
+    url = pg_server.url(head_database).render_as_string(hide_password=False)
+    return DatabaseSettings(database_url=url)
+
+
+@pytest.fixture
+def sync_engine(head_database: str, engine_for) -> Engine:
+    """A sync engine on the same database, to set up rows and read what the tasks wrote."""
+    return engine_for(head_database)
+
+
+def run(settings: DatabaseSettings, body: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """Run `body(engine)` on a new event loop with a pooled async engine (one slot per task)."""
+
+    async def main() -> T:
+        engine = create_async_engine(settings, pool_size=TASKS, max_overflow=0)
+        try:
+            # A deadlock or a task stuck on a lock fails the test rather than hanging it.
+            return await asyncio.wait_for(body(engine), timeout=120)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+async def gather_tasks(count: int, work: Callable[[int, asyncio.Barrier], Awaitable[T]]) -> list[T]:
+    """`count` tasks that start `work` together, once each holds its own connection."""
+    start = asyncio.Barrier(count)
+    return await asyncio.gather(*(work(index, start) for index in range(count)))
+
+
+async def connected(session: AsyncSession) -> int:
+    """Check out the session's connection now; its backend's pid proves it is its own."""
+    return int(await session.scalar(text("SELECT pg_backend_pid()")))
+
+
+# The engine and the session factory
+
+
+def test_async_engine_has_the_sync_defaults_and_psycopgs_async_driver(
+    settings: DatabaseSettings,
+) -> None:
+    async def body(engine: AsyncEngine) -> None:
+        assert engine.dialect.is_async and engine.dialect.driver == "psycopg"
+        assert engine.pool._pre_ping  # type: ignore[attr-defined]
+        async with async_session_factory(engine)() as session:
+            with pytest.raises(DBAPIError) as raised:
+                await session.execute(text("SELECT 1 / :n"), {"n": 0})
+            assert "hide_parameters" in str(raised.value)  # the bound values are not shown
+
+    run(settings, body)
+
+
+def test_async_session_reads_its_objects_after_commit(
+    settings: DatabaseSettings, sync_engine: Engine
+) -> None:
+    """expire_on_commit is off: a reload after commit would need the greenlet and raise."""
+
+    async def body(engine: AsyncEngine) -> str:
+        async with async_session_factory(engine)() as session:
+            flag = FeatureFlag(tenant_id="global", flag_key="enable_async", is_enabled=True)
+            session.add(flag)
+            await session.commit()
+            return f"{flag.flag_key}={flag.is_enabled}"
+
+    assert run(settings, body) == "enable_async=True"
+    with Session(sync_engine) as session:
+        assert session.scalar(select(FeatureFlag.flag_key)) == "enable_async"
+
+
+def test_async_session_scope_commits_or_rolls_back(
+    settings: DatabaseSettings, sync_engine: Engine
+) -> None:
+    async def body(engine: AsyncEngine) -> None:
+        async with async_session_scope(engine) as session:
+            session.add(FeatureFlag(tenant_id="global", flag_key="enable_kept", is_enabled=True))
+        with pytest.raises(RuntimeError, match="boom"):
+            async with async_session_scope(engine) as session:
+                session.add(FeatureFlag(tenant_id="global", flag_key="enable_lost"))
+                await session.flush()
+                raise RuntimeError("boom")
+
+    run(settings, body)
+    with Session(sync_engine) as session:
+        assert list(session.scalars(select(FeatureFlag.flag_key))) == ["enable_kept"]
+
+
+# Every helper module through run_sync
+
+
+def test_flags_config_and_health_run_in_the_async_sessions_greenlet(
+    settings: DatabaseSettings, sync_engine: Engine
+) -> None:
+    async def body(engine: AsyncEngine) -> dict[str, Any]:
+        async with async_session_factory(engine).begin() as session:
+            session.add(
+                FeatureFlag(
+                    tenant_id="global", flag_key="enable_x", is_enabled=True, rollout_percent=100
+                )
+            )
+            await session.run_sync(config.set, "feeBps", 50, value_type="number")
+            await session.run_sync(health.record, "api", "latency", 700, warning=500, now=T0)
+        async with async_session_factory(engine)() as session:
+            latest = await session.run_sync(health.latest, "api")
+            return {
+                "flag": await session.run_sync(flags.is_enabled, "enable_x", user_id="u1"),
+                "absent flag": await session.run_sync(flags.is_enabled, "enable_nothing"),
+                "fee": await session.run_sync(config.get, "feeBps"),
+                "latency": (latest["latency"].metric_value, latest["latency"].status),
+            }
+
+    assert run(settings, body) == {
+        "flag": True,
+        "absent flag": False,
+        "fee": 50,
+        "latency": (Decimal("700.0000"), "warning"),
+    }
+    with Session(sync_engine) as session:
+        assert session.scalar(select(SystemConfig.config_value)) == 50
+
+
+def test_a_helpers_error_reaches_the_async_caller_unchanged(settings: DatabaseSettings) -> None:
+    async def body(engine: AsyncEngine) -> None:
+        async with async_session_factory(engine)() as session:
+            with pytest.raises(config.UnknownConfigKeyError, match="absent"):
+                await session.run_sync(config.get, "absent")
+
+    run(settings, body)
+
+
+# Rate limiting
+
+
+def test_hit_from_eight_tasks_is_exact(settings: DatabaseSettings, sync_engine: Engine) -> None:
+    """8 tasks x 50 hits on one window with a limit of 100: exactly 100 allowed."""
+    per_task, limit = 50, 100
+    now = T0 + timedelta(seconds=10)  # every hit in the same window
+
+    async def body(engine: AsyncEngine) -> list[tuple[int, list[ratelimit.Decision]]]:
+        factory = async_session_factory(engine)
+
+        async def work(_index: int, start: asyncio.Barrier) -> tuple[int, list[ratelimit.Decision]]:
+            decisions = []
+            async with factory() as session:
+                pid = await connected(session)
+                await session.commit()
+                await start.wait()
+                for _ in range(per_task):
+                    decisions.append(
+                        await session.run_sync(
+                            ratelimit.hit,
+                            "client",
+                            "POST /transfer",
+                            limit=limit,
+                            window_minutes=1,
+                            tenant_id="t",
+                            now=now,
+                        )
+                    )
+                    await session.commit()
+            return pid, decisions
+
+        return await gather_tasks(TASKS, work)
+
+    outcome = run(settings, body)
+    assert len({pid for pid, _ in outcome}) == TASKS  # each task had a connection of its own
+    every = [decision for _, decisions in outcome for decision in decisions]
+    assert sum(decision.allowed for decision in every) == limit
+    assert sorted(decision.count for decision in every) == list(range(1, TASKS * per_task + 1))
+    with Session(sync_engine) as session:
+        assert session.scalar(select(ApiRateLimit.request_count)) == TASKS * per_task
+
+
+# Webhooks
+
+
+def _endpoints(engine: Engine, count: int, failing: int) -> tuple[list[str], set[str]]:
+    """`count` active endpoints subscribed to EVENT; the first `failing` answer 503."""
+    with Session(engine) as session:
+        country = Country(country_code="ZZ", country_name="Testland", region="Europe")
+        made = [
+            WebhookEndpoint(
+                tenant_id="t",
+                partner=LicensedPartner(
+                    tenant_id="t", company_name=f"Partner {n}", jurisdiction=country
+                ),
+                url=f"https://example.com/{n}",
+                secret="whsec_0123456789abcdef",
+                events=[EVENT],
+                retry_delay=3600,  # a failure is not retried while the test runs
+                max_retries=3,
+            )
+            for n in range(count)
+        ]
+        session.add_all(made)
+        session.flush()
+        for n in range(30):
+            webhooks.enqueue(session, EVENT, {"n": n}, "t")
+        session.commit()
+        ids = [endpoint.webhook_id for endpoint in made]
+        return ids, set(ids[:failing])
+
+
+def test_async_workers_send_each_delivery_once_with_no_transaction_open(
+    settings: DatabaseSettings, sync_engine: Engine
+) -> None:
+    endpoint_ids, failing = _endpoints(sync_engine, 4, failing=1)
+    sent: Counter[str] = Counter()
+    sending = {"now": 0, "most": 0, "inside a transaction": 0}
+
+    async def body(engine: AsyncEngine) -> list[webhooks.AttemptResult]:
+        factory = async_session_factory(engine)
+
+        async def work(_index: int, start: asyncio.Barrier) -> list[webhooks.AttemptResult]:
+            async with factory() as session:
+
+                async def send(attempt: webhooks.Attempt) -> webhooks.Response:
+                    sent[attempt.delivery_id] += 1
+                    sending["inside a transaction"] += session.in_transaction()
+                    sending["now"] += 1
+                    sending["most"] = max(sending["most"], sending["now"])
+                    await asyncio.sleep(0.01)  # the HTTP round trip, on the event loop
+                    sending["now"] -= 1
+                    if attempt.webhook_id in failing:
+                        return webhooks.Response(503, "busy")
+                    return webhooks.Response(204, "")
+
+                await start.wait()
+                results: list[webhooks.AttemptResult] = []
+                while batch := await session.run_sync(webhooks.deliver_due, send, limit=5):
+                    results.extend(batch)
+                return results
+
+        return [result for results in await gather_tasks(TASKS, work) for result in results]
+
+    results = run(settings, body)
+    deliveries = 30 * len(endpoint_ids)
+    assert len(results) == deliveries and len(sent) == deliveries
+    assert set(sent.values()) == {1}  # each delivery sent exactly once
+    assert sending["inside a transaction"] == 0
+    assert sending["most"] > 1  # the senders overlapped: awaited, not run one by one
+    with Session(sync_engine) as session:
+        rows = session.execute(
+            select(WebhookDelivery.webhook_id, WebhookDelivery.success, WebhookDelivery.attempts)
+        ).all()
+        assert len(rows) == deliveries
+        assert all(attempts == 1 for _, _, attempts in rows)
+        assert all(success == (webhook_id not in failing) for webhook_id, success, _ in rows)
+        counters = {
+            webhook_id: failures
+            for webhook_id, failures in session.execute(
+                select(WebhookEndpoint.webhook_id, WebhookEndpoint.failure_count)
+            )
+        }
+        assert counters == {
+            webhook_id: (30 if webhook_id in failing else 0) for webhook_id in endpoint_ids
+        }
+
+
+def test_an_async_sender_outside_run_sync_is_refused_before_anything_is_claimed(
+    sync_engine: Engine,
+) -> None:
+    _endpoints(sync_engine, 1, failing=0)
+
+    async def send(_attempt: webhooks.Attempt) -> webhooks.Response:
+        return webhooks.Response(204, "")
+
+    refused = pytest.raises(webhooks.AsyncSenderError, match=r"AsyncSession\.run_sync")
+    with Session(sync_engine) as session, refused:
+        webhooks.deliver_due(session, send)
+    with Session(sync_engine) as session:
+        assert session.scalar(select(func.sum(WebhookDelivery.attempts))) == 0
