@@ -2,7 +2,8 @@
 
     from gxschema.cqrs import idempotency, outbox, projector
 
-Every function takes a SQLAlchemy `Session` and never commits.
+Every function takes a SQLAlchemy `Session` and never commits. From async code, run
+them in the `AsyncSession`'s greenlet: ``await session.run_sync(outbox.claim, worker_id)``.
 """
 
 from gxschema.cqrs import idempotency, outbox, projector
