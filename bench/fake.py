@@ -1,20 +1,28 @@
-"""Benchmark (not a test): `gxschema fake` beside psql \\copy and a plain ORM loop.
+r"""Benchmark (not a test): `gxschema fake` beside PostgreSQL's own fastest loaders and an ORM.
 
     python bench/fake.py [--users 100000] [--transactions-per-user 10] [--orm-users 2000]
+    python bench/fake.py --memory 10000,100000,1000000   # fake alone, memory sampled
 
-All in one run, each in its own scratch database made from one template (migrated
-to head, seeded for devnet, demo rows removed so every load starts from empty
-tables), each timed step after a CHECKPOINT (when the role may run one) so that none
-pays for writing out the pages of the one before:
+All in one run, on the very same rows, each method in its own scratch database made
+from one template (migrated to head, seeded for devnet, demo rows removed so every
+load starts from empty tables), each timed step after a CHECKPOINT (when the role may
+run one), the machine's 1-minute load average recorded right after each step:
 
-1. ``gxschema fake``, the command as a user runs it (a child process: start-up,
-   Faker, checks, COPY, rebuilding indexes and keys; no ANALYZE): wall time, rows/s
-   and the child's own peak RSS (``wait4``);
-2. the same in one process (``--workers 0``), and with ``--indexes keep`` (indexes
-   maintained row by row during COPY);
-3. the ceiling: the very rows of run 1, exported to CSV beforehand, loaded by
-   ``psql -1`` with one ``\\copy`` per table, in the same order, into the same indexed
-   tables;
+1. ``gxschema fake`` as a user runs it: default flags (indexes rebuilt from 200,000
+   rows on, one worker per CPU, ANALYZE included), the whole child process (start-up,
+   Faker, checks, generation, COPY, index and key rebuild, ANALYZE): wall time, rows/s,
+   the child's own peak RSS (``wait4``) and its process tree's summed RSS and PSS;
+2. the floor an expert reaches with PostgreSQL's tools, from the rows of run 1 dumped
+   beforehand (untimed): ``pg_restore -j 2`` of a ``pg_dump -Fd`` of run 1's database
+   into an empty database (schema, data, then indexes and keys two at a time; it does
+   not ANALYZE, fake does), and psql loading CSV the way fake itself does (drop the
+   keys and indexes, ``\copy`` every table, create them again): in one script and one
+   transaction, and with the rebuild split over two psql sessions (table by table, so
+   they never wait on each other's locks; foreign keys then in one session, as
+   concurrent ones would lock each other's tables). Every method runs with
+   ``maintenance_work_mem`` at fake's 256MB;
+3. ``psql -1`` with one ``\copy`` per table into the indexed tables (the slowest way
+   psql loads: every index maintained row by row);
 4. what a user would otherwise write: SQLAlchemy ORM objects, ``session.add_all``
    and ``flush`` per batch, one commit, for the rows of ``--orm-users`` users, timed
    twice over: the ORM alone (object creation, add_all, flush, commit: the rows are
@@ -23,20 +31,19 @@ pays for writing out the pages of the one before:
    of run 1's database (another seed; the few values unique across a table are set
    apart), so the ORM works against indexes of the same size, and once into empty
    tables (small indexes: the ORM's best case); with ``--orm-full``, also for all the
-   users of run 1, its very rows, from empty tables: the like-for-like comparison.
-   "vs ORM" is relative to the whole loop of that full load, or without it to the
-   whole loop on top of the loaded tables;
-5. peak memory of ``gxschema fake`` at a tenth of the users as well, to show it flat:
-   the command's own process, and the whole tree with its worker processes.
+   users of run 1, its very rows, from empty tables: the like-for-like comparison;
+5. with ``--variants``: fake with ``--workers 0`` and with ``--indexes keep``;
+6. peak memory of ``gxschema fake`` at a tenth of the users as well (``--small-users``),
+   to show it flat. ``--memory`` runs only this, for each number of users given.
 
-Goals (issue 7): fake >= 0.9x the \\copy ceiling, >= 10x the ORM loop, and under
-300 MB peak RSS for 1,000,000 transactions.
+Goals (issue 17): fake >= 1.0x ``pg_restore -j 2`` of its own rows at 100,000 users,
+whole process; under 300 MB summed RSS of the process tree, flat in the users.
 """
 
 from __future__ import annotations
 
 import json
-import os
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
@@ -46,14 +53,31 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from _common import GXSCHEMA, Database, arguments, machine, migrate, run, say, seed, server, table
+from _common import (
+    GXSCHEMA,
+    Database,
+    Server,
+    arguments,
+    load_average,
+    machine,
+    migrate,
+    run,
+    say,
+    seed,
+    server,
+    table,
+)
 
 from gxschema.fake import FILLED_TABLES, FakeOptions, build_plan, make_pools
+
+MAINTENANCE_MEM = "256MB"
+"""What fake sets for its index builds; every psql and pg_restore run gets the same."""
 
 
 def fake_command(
     database: Database, users: int, per_user: int, seed_value: int, *extra: str
 ) -> dict[str, Any]:
+    """``gxschema --json fake`` in a child process, with `extra` flags (none: a user's run)."""
     ran = run(
         [
             *GXSCHEMA,
@@ -65,7 +89,6 @@ def fake_command(
             str(per_user),
             "--seed",
             str(seed_value),
-            "--no-analyze",
             *extra,
         ],
         database.env(),
@@ -73,6 +96,7 @@ def fake_command(
     )
     report = json.loads(ran.stdout)
     report["wall"] = ran.seconds
+    report["load"] = load_average()[0]
     report["rss_mb"] = ran.max_rss_kb / 1024
     tree = ran.tree
     report["tree_rss_mb"] = tree.rss_kb / 1024 if tree else float("nan")
@@ -81,8 +105,26 @@ def fake_command(
     return report
 
 
+@dataclass
+class Timed:
+    """One method's wall time and the 1-minute load average right after it."""
+
+    seconds: float = float("nan")
+    load: float = float("nan")
+
+
+def timed(started: float) -> Timed:
+    return Timed(time.perf_counter() - started, load_average()[0])
+
+
+def with_memory(env: dict[str, str]) -> dict[str, str]:
+    """`env` with fake's ``maintenance_work_mem`` for every session libpq opens."""
+    options = env.get("PGOPTIONS", "")
+    return {**env, "PGOPTIONS": f"{options} -c maintenance_work_mem={MAINTENANCE_MEM}".strip()}
+
+
 def export_csv(database: Database, folder: Path) -> list[tuple[str, Path]]:
-    """Every filled table's rows as CSV, in load order (not timed: the ceiling reads files)."""
+    """Every filled table's rows as CSV, in load order (not timed: psql reads files)."""
     import psycopg
 
     files = []
@@ -99,15 +141,128 @@ def export_csv(database: Database, folder: Path) -> list[tuple[str, Path]]:
     return files
 
 
-def psql_copy(database: Database, psql: str, files: list[tuple[str, Path]], folder: Path) -> float:
-    script = folder / "load.sql"
+def dump(database: Database, folder: Path) -> Path:
+    """``pg_dump -Fd`` of the whole database (not timed: what pg_restore reads)."""
+    target = folder / "dump"
+    run(["pg_dump", "-Fd", "-j", "2", "-f", str(target)], database.env())
+    return target
+
+
+def pg_restore(srv: Server, dumped: Path, jobs: int) -> Timed:
+    """``pg_restore -j`` into a new, empty database (from template0: no schema at all)."""
+    empty = srv.create("template0")
+    srv.settle()
+    started = time.perf_counter()
+    run(
+        ["pg_restore", "-j", str(jobs), "-d", empty.name, "--exit-on-error", str(dumped)],
+        with_memory(empty.env()),
+    )
+    result = timed(started)
+    empty.drop()
+    return result
+
+
+def _copy_lines(files: list[tuple[str, Path]]) -> list[str]:
     lines = []
     for name, path in files:
         quoted = str(path).replace("'", "''")
         lines.append(f"\\copy \"{name}\" FROM '{quoted}' WITH (FORMAT csv)")
-    script.write_text("\n".join(lines) + "\n")
-    ran = run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-f", str(script)], database.env())
-    return ran.seconds
+    return lines
+
+
+def _psql(psql: str, script: Path, *, single: bool = True) -> list[str]:
+    return [
+        psql,
+        "-X",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+        *(["-1"] if single else []),
+        "-f",
+        str(script),
+    ]
+
+
+def psql_copy(database: Database, psql: str, files: list[tuple[str, Path]], folder: Path) -> Timed:
+    """``psql -1``, one ``\\copy`` per table into the indexed tables."""
+    script = folder / "load.sql"
+    script.write_text("\n".join(_copy_lines(files)) + "\n")
+    started = time.perf_counter()
+    run(_psql(psql, script), with_memory(database.env()))
+    return timed(started)
+
+
+def _ddl(database: Database) -> tuple[list[str], dict[str, list[str]], list[str]]:
+    """What drops the filled tables' keys and indexes, what creates them (per table), the
+    foreign keys' creation: the statements fake's own rebuild runs (`deferred`)."""
+    from gxschema.fake import deferred
+
+    engine = database.engine()
+    with engine.connect() as connection:
+        saved = deferred.save(connection, list(FILLED_TABLES))
+    engine.dispose()
+    drops = [item.drop + ";" for item in saved]
+    per_table: dict[str, list[str]] = {}
+    foreign = []
+    for item in saved:
+        statements = [item.create + ";", *([item.comment + ";"] if item.comment else [])]
+        if item.kind == "fkey":
+            foreign.extend(statements)
+        else:
+            per_table.setdefault(item.table, []).extend(statements)
+    return drops, per_table, foreign
+
+
+def psql_rebuild(
+    database: Database,
+    psql: str,
+    files: list[tuple[str, Path]],
+    folder: Path,
+    rows: dict[str, int],
+    *,
+    sessions: int,
+) -> Timed:
+    """Drop keys and indexes, ``\\copy`` every table, create them again: fake's method.
+
+    One session: all in one script and one transaction. Two or more: the drop and the
+    copy are committed first, then the tables' keys and indexes are created by
+    `sessions` psql processes at once (the largest tables dealt first to the least
+    loaded), then the foreign keys in one.
+    """
+    drops, per_table, foreign = _ddl(database)
+    creates = [statement for statements in per_table.values() for statement in statements]
+    env = with_memory(database.env())
+    if sessions <= 1:
+        script = folder / "rebuild.sql"
+        script.write_text("\n".join([*drops, *_copy_lines(files), *creates, *foreign]) + "\n")
+        started = time.perf_counter()
+        run(_psql(psql, script), env)
+        return timed(started)
+    load = folder / "drop-copy.sql"
+    load.write_text("\n".join([*drops, *_copy_lines(files)]) + "\n")
+    shares: list[list[str]] = [[] for _ in range(sessions)]
+    weights = [0] * sessions
+    for name in sorted(per_table, key=lambda table: -rows.get(table, 0)):
+        lightest = weights.index(min(weights))
+        shares[lightest].extend(per_table[name])
+        weights[lightest] += rows.get(name, 0) + 1
+    scripts = []
+    for number, share in enumerate(shares):
+        script = folder / f"rebuild-{number}.sql"
+        script.write_text("\n".join(share) + "\n")
+        scripts.append(script)
+    keys = folder / "foreign.sql"
+    keys.write_text("\n".join(foreign) + "\n")
+    started = time.perf_counter()
+    run(_psql(psql, load), env)
+    children = [
+        subprocess.Popen(_psql(psql, script), env=env, stdout=subprocess.DEVNULL)
+        for script in scripts
+    ]
+    if any(child.wait() != 0 for child in children):
+        raise SystemExit("psql: rebuilding the indexes in parallel failed")
+    run(_psql(psql, keys), env)
+    return timed(started)
 
 
 SET_APART = {
@@ -196,6 +351,68 @@ def orm_load(database: Database, options: FakeOptions, *, on_top: bool = False) 
     return run
 
 
+def memory_only(
+    srv: Server, template: Database, counts: list[int], per_user: int, seed_value: int
+) -> None:
+    """``gxschema fake`` alone (default flags) at each number of users, memory sampled."""
+    rows = []
+    for users in counts:
+        say(f"gxschema fake --users {users:,} (memory sampled every 0.1 s)")
+        database = srv.create(template.name)
+        srv.settle()
+        report = fake_command(database, users, per_user, seed_value)
+        database.drop()
+        rows.append(_memory_row(f"{users:,} users", users * per_user, report))
+    _memory_table(rows)
+
+
+def _memory_row(label: str, transactions: int, report: dict[str, Any]) -> list[str]:
+    return [
+        f"{label}, {report['workers']} workers",
+        f"{transactions:,}",
+        f"{report['total_rows']:,}",
+        f"{report['wall']:.1f}",
+        f"{report['processes']}",
+        f"{report['rss_mb']:.0f}",
+        f"{report['tree_rss_mb']:.0f}",
+        f"{report['tree_pss_mb']:.0f}",
+        f"{report['load']:.1f}",
+    ]
+
+
+def _memory_table(rows: list[list[str]]) -> None:
+    table(
+        "Peak memory of gxschema fake: the command's own process (wait4), and the whole "
+        "process tree with its workers (sampled every 0.1 s); goal < 300 MB summed RSS",
+        [
+            "run",
+            "transactions",
+            "rows",
+            "wall s",
+            "processes",
+            "own peak RSS MB",
+            "tree: sum of RSS MB",
+            "tree: sum of PSS MB",
+            "load",
+        ],
+        rows,
+    )
+
+
+def make_template(srv: Server) -> Database:
+    template = srv.create()
+    say(f"template {template.name}: migrate, seed devnet, remove the demo rows")
+    migrate(template)
+    seed(template, "devnet")
+    engine = template.engine()
+    with engine.begin() as connection:
+        from sqlalchemy import text
+
+        connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in FILLED_TABLES)))
+    engine.dispose()
+    return template
+
+
 def main() -> None:
     parser = arguments(__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=100_000)
@@ -209,35 +426,39 @@ def main() -> None:
         help="also load all --users users' rows (fake's own) with the ORM loop from empty "
         "tables: the like-for-like comparison (some 12 minutes at 100,000 users)",
     )
+    parser.add_argument(
+        "--variants", action="store_true", help="also fake --workers 0 and --indexes keep"
+    )
+    parser.add_argument(
+        "--memory",
+        default=None,
+        help="comma-separated numbers of users: only run fake at each, memory sampled",
+    )
     args = parser.parse_args()
     users, per_user = args.users, args.transactions_per_user
     small = args.small_users if args.small_users is not None else max(1, users // 10)
 
     with server(keep=args.keep) as srv, tempfile.TemporaryDirectory(prefix="gxbench-") as tmp:
         folder = Path(tmp)
+        template = make_template(srv)
+        if args.memory:
+            counts = [int(part.replace("_", "")) for part in args.memory.split(",")]
+            memory_only(srv, template, counts, per_user, args.seed)
+            print(f"\nMachine: {machine(srv.version())}")
+            return
         psql = srv.psql()
-        template = srv.create()
-        say(f"template {template.name}: migrate, seed devnet, remove the demo rows")
-        migrate(template)
-        seed(template, "devnet")
-        engine = template.engine()
-        with engine.begin() as connection:
-            from sqlalchemy import text
-
-            connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in FILLED_TABLES)))
-        engine.dispose()
 
         say(f"1. gxschema fake --users {users:,} --transactions-per-user {per_user}")
         target = srv.create(template.name)
         srv.settle()
-        fake = fake_command(target, users, per_user, args.seed, "--indexes", "rebuild")
+        fake = fake_command(target, users, per_user, args.seed)
         rows = fake["total_rows"]
+        table_rows = {item["table"]: item["rows"] for item in fake["tables"]}
         say(f"   {rows:,} rows in {fake['wall']:.1f}s, peak RSS {fake['rss_mb']:.0f} MB")
 
-        files: list[tuple[str, Path]] = []
-        if psql:
-            say("   export its rows to CSV for psql (not timed)")
-            files = export_csv(target, folder)
+        say("   dump its database (pg_dump -Fd) and its rows as CSV (not timed)")
+        dumped = dump(target, folder)
+        files = export_csv(target, folder) if psql else []
         say(f"   ORM add_all loop for {args.orm_users:,} more users, on top of these rows")
         top_options = FakeOptions(
             users=args.orm_users, transactions_per_user=per_user, seed=args.seed + 1000
@@ -246,31 +467,29 @@ def main() -> None:
         top = orm_load(target, top_options, on_top=True)
         target.drop()
 
-        say("2. the same in one process (--workers 0)")
-        alone_db = srv.create(template.name)
-        srv.settle()
-        alone = fake_command(
-            alone_db, users, per_user, args.seed, "--indexes", "rebuild", "--workers", "0"
-        )
-        alone_db.drop()
-
-        say("2b. the same with --indexes keep")
-        kept_db = srv.create(template.name)
-        srv.settle()
-        kept = fake_command(kept_db, users, per_user, args.seed, "--indexes", "keep")
-        kept_db.drop()
-
-        copy_seconds = float("nan")
+        say("2. pg_restore -j 2 of that dump into an empty database")
+        restored = pg_restore(srv, dumped, 2)
+        rebuilt_one = rebuilt_two = copied = Timed()
         if psql:
-            say("3. psql \\copy of the same rows")
-            copy_db = srv.create(template.name)
+            say("2b. psql: drop keys and indexes, \\copy, rebuild (one script, one transaction)")
+            database = srv.create(template.name)
             srv.settle()
-            copy_seconds = psql_copy(copy_db, psql, files, folder)
-            copy_db.drop()
+            rebuilt_one = psql_rebuild(database, psql, files, folder, table_rows, sessions=1)
+            database.drop()
+            say("2c. the same, the rebuild over two psql sessions")
+            database = srv.create(template.name)
+            srv.settle()
+            rebuilt_two = psql_rebuild(database, psql, files, folder, table_rows, sessions=2)
+            database.drop()
+            say("3. psql -1 \\copy into the indexed tables")
+            database = srv.create(template.name)
+            srv.settle()
+            copied = psql_copy(database, psql, files, folder)
+            database.drop()
             for _name, path in files:
                 path.unlink()
         else:
-            say("3. skipped: no psql found")
+            say("2b-3. skipped: no psql found")
 
         say(f"4. ORM add_all loop for {args.orm_users:,} users into empty tables")
         orm_options = FakeOptions(
@@ -291,17 +510,26 @@ def main() -> None:
             )
             full_db.drop()
 
-        say(f"5. gxschema fake --users {small:,} (peak RSS at a tenth of the size)")
+        variants: list[tuple[str, dict[str, Any]]] = []
+        if args.variants:
+            for label, extra in (
+                ("gxschema fake --workers 0", ("--workers", "0")),
+                ("gxschema fake --indexes keep", ("--indexes", "keep")),
+            ):
+                say(f"5. {label}")
+                database = srv.create(template.name)
+                srv.settle()
+                variants.append((label, fake_command(database, users, per_user, args.seed, *extra)))
+                database.drop()
+
+        say(f"6. gxschema fake --users {small:,} (peak memory at a tenth of the size)")
         small_db = srv.create(template.name)
         srv.settle()
         small_run = fake_command(small_db, small, per_user, args.seed)
         small_db.drop()
         version = srv.version()
 
-    fake_rate = rows / fake["wall"]
-    alone_rate = rows / alone["wall"]
-    kept_rate = rows / kept["wall"]
-    copy_rate = rows / copy_seconds
+    restore_rate = rows / restored.seconds
     orm_rate = (full.rows / full.total_seconds) if full else top.rows / top.total_seconds
     orm_runs = [("on top of the loaded tables", top), ("into empty tables", empty)]
     if full:
@@ -310,52 +538,62 @@ def main() -> None:
     def run_users(run: OrmRun) -> int:
         return users if run is full else args.orm_users
 
-    print(f"\nMachine: {machine(version)}; load average at the end {os.getloadavg()[0]:.1f}\n")
+    def line(method: str, count: int, seconds: float, load: float) -> list[str]:
+        rate = count / seconds
+        return [
+            method,
+            f"{count:,}",
+            f"{seconds:.1f}",
+            f"{rate:,.0f}",
+            f"{rate / restore_rate:.2f}x" if rate == rate else "-",
+            f"{rate / orm_rate:.1f}x",
+            f"{load:.1f}",
+        ]
+
+    print(f"\nMachine: {machine(version)}\n")
     table(
         f"Loading {rows:,} rows ({users:,} users, {per_user} transactions each, 39 tables)",
-        ["method", "rows", "seconds", "rows/s", "vs \\copy", "vs ORM"],
+        ["method", "rows", "seconds", "rows/s", "vs pg_restore -j 2", "vs ORM", "load"],
         [
-            [
-                f"gxschema fake --indexes rebuild ({fake['workers']} workers)",
-                f"{rows:,}",
-                f"{fake['wall']:.1f}",
-                f"{fake_rate:,.0f}",
-                f"{fake_rate / copy_rate:.2f}x",
-                f"{fake_rate / orm_rate:.1f}x",
-            ],
-            [
-                "gxschema fake --indexes rebuild --workers 0",
-                f"{rows:,}",
-                f"{alone['wall']:.1f}",
-                f"{alone_rate:,.0f}",
-                f"{alone_rate / copy_rate:.2f}x",
-                f"{alone_rate / orm_rate:.1f}x",
-            ],
-            [
-                "gxschema fake --indexes keep",
-                f"{rows:,}",
-                f"{kept['wall']:.1f}",
-                f"{kept_rate:,.0f}",
-                f"{kept_rate / copy_rate:.2f}x",
-                f"{kept_rate / orm_rate:.1f}x",
-            ],
-            [
-                "psql -1 \\copy from CSV (ceiling)",
-                f"{rows:,}",
-                f"{copy_seconds:.1f}",
-                f"{copy_rate:,.0f}",
-                "1.00x",
-                f"{copy_rate / orm_rate:.1f}x",
-            ],
+            line(
+                f"gxschema fake, default flags ({fake['workers']} workers, indexes "
+                f"{fake['indexes']}, ANALYZE included)",
+                rows,
+                fake["wall"],
+                fake["load"],
+            ),
+            *(line(label, rows, report["wall"], report["load"]) for label, report in variants),
+            line(
+                "pg_restore -j 2 of a pg_dump -Fd (schema, data, indexes, keys; no ANALYZE)",
+                rows,
+                restored.seconds,
+                restored.load,
+            ),
+            line(
+                "psql -1: drop keys and indexes, \\copy, rebuild (fake's method)",
+                rows,
+                rebuilt_one.seconds,
+                rebuilt_one.load,
+            ),
+            line(
+                "psql: drop, \\copy, commit, rebuild over 2 sessions",
+                rows,
+                rebuilt_two.seconds,
+                rebuilt_two.load,
+            ),
+            line(
+                "psql -1 \\copy into the indexed tables",
+                rows,
+                copied.seconds,
+                copied.load,
+            ),
             *(
-                [
+                line(
                     f"ORM add_all + flush, {run_users(run):,} users {where} ({what})",
-                    f"{run.rows:,}",
-                    f"{seconds:.1f}",
-                    f"{run.rows / seconds:,.0f}",
-                    f"{run.rows / seconds / copy_rate:.2f}x",
-                    f"{run.rows / seconds / orm_rate:.1f}x",
-                ]
+                    run.rows,
+                    seconds,
+                    load_average()[0],
+                )
                 for where, run in orm_runs
                 for what, seconds in (
                     ("the ORM alone", run.write_seconds),
@@ -364,61 +602,33 @@ def main() -> None:
             ),
         ],
     )
-    table(
-        "Inside gxschema fake (from its --json report)",
-        ["run", "COPY + rebuild s", "of which rebuild s", "rows/s in the load", "wall s"],
-        [
-            [
-                f"--indexes rebuild ({fake['workers']} workers)",
-                f"{fake['seconds']:.1f}",
-                f"{fake['rebuild_seconds']:.1f}",
-                f"{fake['rows_per_second']:,}",
-                f"{fake['wall']:.1f}",
-            ],
-            [
-                "--indexes rebuild --workers 0",
-                f"{alone['seconds']:.1f}",
-                f"{alone['rebuild_seconds']:.1f}",
-                f"{alone['rows_per_second']:,}",
-                f"{alone['wall']:.1f}",
-            ],
-            [
-                "--indexes keep",
-                f"{kept['seconds']:.1f}",
-                "-",
-                f"{kept['rows_per_second']:,}",
-                f"{kept['wall']:.1f}",
-            ],
-        ],
+    print(
+        "'vs pg_restore -j 2': the method's rows/s over pg_restore's (the goal: fake's "
+        ">= 1.00x). The ORM lines' load is the one at the end of the run.\n"
     )
     table(
-        "Peak memory of gxschema fake: the command's own process (wait4), and the whole "
-        "process tree with its workers (sampled every 0.1 s)",
-        [
-            "run",
-            "transactions",
-            "processes",
-            "own peak RSS MB",
-            "tree: sum of RSS MB",
-            "tree: sum of PSS MB",
-            "goal",
-        ],
+        "Inside gxschema fake (from its --json report)",
+        ["run", "COPY + rebuild s", "of which rebuild s", "ANALYZE s", "wall s"],
         [
             [
-                f"{label}",
-                f"{count * per_user:,}",
-                f"{report['processes']}",
-                f"{report['rss_mb']:.0f}",
-                f"{report['tree_rss_mb']:.0f}",
-                f"{report['tree_pss_mb']:.0f}",
-                "< 300 MB",
+                label,
+                f"{report['seconds']:.1f}",
+                "-" if report["rebuild_seconds"] is None else f"{report['rebuild_seconds']:.1f}",
+                "-" if report["analyze_seconds"] is None else f"{report['analyze_seconds']:.1f}",
+                f"{report['wall']:.1f}",
             ]
-            for label, count, report in (
-                (f"{small:,} users, {small_run['workers']} workers", small, small_run),
-                (f"{users:,} users, {fake['workers']} workers", users, fake),
-                (f"{users:,} users, --workers 0", users, alone),
-            )
+            for label, report in [("default flags", fake), *variants]
         ],
+    )
+    _memory_table(
+        [
+            _memory_row(f"{small:,} users", small * per_user, small_run),
+            _memory_row(f"{users:,} users", users * per_user, fake),
+            *(
+                _memory_row(f"{users:,} users, {label}", users * per_user, report)
+                for label, report in variants
+            ),
+        ]
     )
 
 

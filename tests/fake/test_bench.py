@@ -39,6 +39,7 @@ def test_the_fake_benchmark_compares_every_method(pg_server) -> None:
             "--small-users",
             "100",
             "--orm-full",
+            "--variants",
         ],
         cwd=ROOT,
         env=clean_env(**pg_server.env("postgres")),
@@ -49,16 +50,38 @@ def test_the_fake_benchmark_compares_every_method(pg_server) -> None:
     )
     assert ran.returncode == 0, ran.stderr[-3000:]
     for method in (
-        "gxschema fake --indexes rebuild",
-        "gxschema fake --indexes rebuild --workers 0",
+        "gxschema fake, default flags",
+        "gxschema fake --workers 0",
         "gxschema fake --indexes keep",
-        "psql -1 \\copy from CSV (ceiling)",
+        "pg_restore -j 2 of a pg_dump -Fd",
+        "psql -1: drop keys and indexes, \\copy, rebuild",
+        "psql: drop, \\copy, commit, rebuild over 2 sessions",
+        "psql -1 \\copy into the indexed tables",
         "20 users on top of the loaded tables (the ORM alone)",
         "20 users into empty tables (the whole loop)",
         "300 users (all) from empty tables: fake's own rows (the whole loop)",
         "### Peak memory of gxschema fake",
     ):
         assert method in ran.stdout, method
+    assert _scratch_databases(pg_server) == before
+
+
+@pytest.mark.slow
+def test_the_fake_benchmark_memory_mode_runs_fake_alone_at_each_size(pg_server) -> None:
+    before = _scratch_databases(pg_server)
+    ran = subprocess.run(
+        [sys.executable, "bench/fake.py", "--memory", "50,150"],
+        cwd=ROOT,
+        env=clean_env(**pg_server.env("postgres")),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    assert "### Peak memory of gxschema fake" in ran.stdout
+    assert "| 50 users, 0 workers " in ran.stdout and "| 150 users, 0 workers " in ran.stdout
+    assert "pg_restore" not in ran.stdout
     assert _scratch_databases(pg_server) == before
 
 
