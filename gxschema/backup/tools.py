@@ -2,7 +2,10 @@
 
 A tool must be at least the server's major version (pg_dump refuses a newer server;
 pg_restore's SQL must suit the server it restores into), so the candidates are the
-one on PATH and then each ``/usr/lib/postgresql/<major>/bin``, newest first. The
+one on PATH, then each ``/usr/lib/postgresql/<major>/bin``, newest first, and last
+the client tools that come with the embedded PostgreSQL (the `pgserver` wheel of
+``gxschema up``): the embedded server is PostgreSQL 16, often newer than the tools
+the system has, and its own pg_dump and pg_restore are then the ones that fit it. The
 password reaches a tool only through ``PGPASSWORD`` in its environment, never on its
 command line (which every user of the host can read in ``ps``), and its messages
 pass through `redact`.
@@ -10,6 +13,7 @@ pass through `redact`.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -64,8 +68,24 @@ class PgTool:
         return f"{self.name} {self.major} ({self.path})"
 
 
+def embedded_bindir() -> Path | None:
+    """The bin folder of the embedded PostgreSQL (pgserver), if that is installed.
+
+    Found from the package's location without importing it: importing pgserver sets
+    up its server machinery, which a backup of another server does not need.
+    """
+    try:
+        spec = importlib.util.find_spec("pgserver")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.origin is None:
+        return None
+    bindir = Path(spec.origin).parent / "pginstall" / "bin"
+    return bindir if bindir.is_dir() else None
+
+
 def _tool_candidates(name: str) -> list[str]:
-    """`name` on PATH first, then in each /usr/lib/postgresql/<major>/bin, newest first."""
+    """`name` on PATH, in each /usr/lib/postgresql/<major>/bin (newest first), in pgserver's."""
     found: list[str] = []
     on_path = shutil.which(name)
     if on_path:
@@ -77,6 +97,10 @@ def _tool_candidates(name: str) -> list[str]:
             if bindir.parent.name.isdigit() and tool.is_file() and os.access(tool, os.X_OK):
                 versioned.append((int(bindir.parent.name), str(tool)))
     found += [path for _major, path in sorted(versioned, reverse=True)]
+    # Last: the system's own tools come first whenever they fit the server.
+    embedded = embedded_bindir()
+    if embedded is not None and os.access(embedded / name, os.X_OK):
+        found.append(str(embedded / name))
     unique: list[str] = []
     seen: set[str] = set()
     for path in found:
@@ -106,7 +130,7 @@ def _tool_major(path: str, env: dict[str, str]) -> int | None:
 
 
 def find_tool(name: str, server_major: int | None, env: dict[str, str] | None = None) -> PgTool:
-    """The first `name` (PATH, then /usr/lib/postgresql, newest first) that fits the server.
+    """The first `name` (PATH, /usr/lib/postgresql newest first, pgserver) that fits the server.
 
     pg_dump refuses a server newer than itself, so it must be at least the server's
     major version; so must pg_restore, whose SQL has to suit the server it restores into.
@@ -124,8 +148,9 @@ def find_tool(name: str, server_major: int | None, env: dict[str, str] | None = 
     wanted = f"PostgreSQL {server_major} or newer" if server_major else "PostgreSQL"
     if not seen:
         raise ConfigError(
-            f"{name} was not found on PATH nor in /usr/lib/postgresql/*/bin: install the "
-            f"client tools of {wanted} (e.g. the postgresql-client package)"
+            f"{name} was not found on PATH, in /usr/lib/postgresql/*/bin nor in the embedded "
+            f"PostgreSQL: install the client tools of {wanted} (e.g. the postgresql-client "
+            "package)"
         )
     found = ", ".join(tool.describe() for tool in seen)
     raise ConfigError(
