@@ -18,18 +18,25 @@ async with Session.begin() as session:
 
 `sqlalchemy.ext.asyncio` (and greenlet under it) is imported only by the async
 functions, so a sync service or the CLI does not pay for it at import.
+
+`raise_on_lazy=True` (either factory) makes a relationship that a query did not load
+raise when touched, instead of quietly running one query per object, or failing later
+as `DetachedInstanceError` or `MissingGreenlet`; load what a read needs in its query:
+
+Session = session_factory(engine, raise_on_lazy=True)
+wallet = session.scalars(select(Wallet).options(selectinload(Wallet.transactions))).one()
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import sqlalchemy
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, raiseload, sessionmaker
 
 from gxschema.settings import DatabaseSettings, load_settings, redact
 
@@ -72,9 +79,54 @@ def create_async_engine(
     )
 
 
-def session_factory(engine: Engine | None = None, **options: Any) -> sessionmaker[Session]:
-    """A `sessionmaker` bound to `engine` (or a new one from the environment)."""
+RAISE_ON_LAZY_LOAD: Final = raiseload("*")
+"""A loader option: relationships the query does not load eagerly raise when touched.
+
+For one query, ``select(Wallet).options(RAISE_ON_LAZY_LOAD, selectinload(Wallet.transactions))``;
+the relationships named in other options load as those say (a named option beats the
+wildcard), the objects they load raise too. The error names the relationship:
+``'Wallet.profile' is not available due to lazy='raise'``.
+"""
+
+
+class RaiseOnLazyLoadSession(Session):
+    """A `Session` whose every query carries `RAISE_ON_LAZY_LOAD`.
+
+    What a session's own queries (``select``, ``get``, ``scalars``) load raises on a
+    lazy relationship access, whether the session is open, closed or behind an
+    `AsyncSession`. Not covered: objects created in the session and never read from
+    the database, and objects whose columns are reloaded after they expired (the reload
+    keeps the loading the object had); they load lazily as usual. An explicit
+    ``session.refresh(obj, ["relationship"])`` still loads what it names.
+    """
+
+
+@event.listens_for(RaiseOnLazyLoadSession, "do_orm_execute")
+def _add_raise_on_lazy_load(execute_state: ORMExecuteState) -> None:
+    # The session's own SELECTs only: the loads SQLAlchemy itself runs for a relationship
+    # (selectinload's second query, a named refresh) keep the options they were given.
+    if execute_state.is_select and not execute_state.is_relationship_load:
+        execute_state.statement = execute_state.statement.options(RAISE_ON_LAZY_LOAD)
+
+
+def _choose_session_class(options: dict[str, Any], key: str, raise_on_lazy: bool) -> None:
+    """Put `RaiseOnLazyLoadSession` under `key` when asked, refusing a class of the caller's."""
+    if not raise_on_lazy:
+        return
+    if key in options:
+        raise ValueError(f"raise_on_lazy=True sets {key} itself: pass one of them, not both")
+    options[key] = RaiseOnLazyLoadSession
+
+
+def session_factory(
+    engine: Engine | None = None, *, raise_on_lazy: bool = False, **options: Any
+) -> sessionmaker[Session]:
+    """A `sessionmaker` bound to `engine` (or a new one from the environment).
+
+    `raise_on_lazy` makes its sessions `RaiseOnLazyLoadSession`s.
+    """
     options.setdefault("expire_on_commit", False)
+    _choose_session_class(options, "class_", raise_on_lazy)
     return sessionmaker(bind=engine or create_engine(), **options)
 
 
@@ -86,17 +138,20 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
 
 
 def async_session_factory(
-    engine: AsyncEngine | None = None, **options: Any
+    engine: AsyncEngine | None = None, *, raise_on_lazy: bool = False, **options: Any
 ) -> async_sessionmaker[AsyncSession]:
     """An `async_sessionmaker` bound to `engine` (or a new one from the environment).
 
     `expire_on_commit` is off as in `session_factory`, and matters more here: an expired
     attribute would be reloaded implicitly, which an `AsyncSession` cannot do (it raises
-    `MissingGreenlet`), so objects stay readable after `commit()`.
+    `MissingGreenlet`), so objects stay readable after `commit()`. `raise_on_lazy` runs
+    its sessions on a `RaiseOnLazyLoadSession`: a lazy relationship access raises a
+    message naming the relationship rather than `MissingGreenlet`.
     """
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
     options.setdefault("expire_on_commit", False)
+    _choose_session_class(options, "sync_session_class", raise_on_lazy)
     return async_sessionmaker(bind=engine or create_async_engine(), **options)
 
 

@@ -13,6 +13,7 @@ each other's rows.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
@@ -24,10 +25,17 @@ from enum import Enum
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, inspect, text
-from sqlalchemy.exc import DataError, IntegrityError, StatementError
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, create_engine, inspect, select, text
+from sqlalchemy.exc import DataError, IntegrityError, InvalidRequestError, StatementError
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import DetachedInstanceError
 
+from gxschema.db import (
+    RAISE_ON_LAZY_LOAD,
+    async_session_factory,
+    create_async_engine,
+    session_factory,
+)
 from gxschema.models import (
     Application,
     BusinessAccount,
@@ -43,6 +51,7 @@ from gxschema.models import (
     WebhookEndpoint,
     metadata,
 )
+from gxschema.settings import DatabaseSettings
 
 from ..support import rows
 from ..support.rows import NOW, NUMERIC, TABLES, Rows, utcnow
@@ -726,3 +735,102 @@ def test_trust_score_is_one_to_one_with_user_profile(engine: Engine) -> None:
         with pytest.raises(IntegrityError) as excinfo:
             session.flush()
     assert excinfo.value.orig.diag.constraint_name == "TrustScore_pkey"  # type: ignore[union-attr]
+
+
+# -- lazy loads that fail loudly (gxschema.db: raise_on_lazy, RAISE_ON_LAZY_LOAD) ------------
+
+
+def _wallet_with_two_transactions(engine: Engine) -> str:
+    with Session(engine) as session:
+        r = Rows(session)
+        wallet = r.make("Wallet").obj
+        for _ in range(2):
+            r.make("Transaction", parents={"wallet": wallet})
+        session.commit()
+        return wallet.wallet_id
+
+
+def _wallet_query(wallet_id: str, *options: Any) -> Any:
+    return (
+        select(Wallet)
+        .where(Wallet.wallet_id == wallet_id)
+        .options(*options)
+        .execution_options(populate_existing=True)
+    )
+
+
+def test_raise_on_lazy_refuses_what_the_query_did_not_load(engine: Engine) -> None:
+    wallet_id = _wallet_with_two_transactions(engine)
+    with session_factory(engine, raise_on_lazy=True)() as session:
+        wallet = session.get(Wallet, wallet_id)
+        with pytest.raises(InvalidRequestError, match=r"'Wallet\.transactions' is not available"):
+            _ = wallet.transactions
+        with pytest.raises(InvalidRequestError, match=r"'Wallet\.profile' is not available"):
+            _ = wallet.profile
+
+        wallet = session.scalars(_wallet_query(wallet_id, selectinload(Wallet.transactions))).one()
+        assert len(wallet.transactions) == 2
+        # What the eager load brought in raises too, for what it did not load itself.
+        with pytest.raises(InvalidRequestError, match=r"'Transaction\.risk_score'"):
+            _ = wallet.transactions[0].risk_score
+
+        session.refresh(wallet, ["profile"])  # an explicit load still loads
+        assert wallet.profile.profile_id == wallet.profile_id
+
+
+def test_without_raise_on_lazy_relationships_load_lazily(engine: Engine) -> None:
+    wallet_id = _wallet_with_two_transactions(engine)
+    with session_factory(engine)() as session:
+        wallet = session.get(Wallet, wallet_id)
+        assert len(wallet.transactions) == 2
+        assert wallet.profile.profile_id == wallet.profile_id
+
+
+def test_a_relationship_touched_after_the_session_closed_raises_naming_it(engine: Engine) -> None:
+    wallet_id = _wallet_with_two_transactions(engine)
+    with session_factory(engine)() as session:
+        wallet = session.get(Wallet, wallet_id)
+    with pytest.raises(DetachedInstanceError, match="'transactions'"):
+        _ = wallet.transactions  # SQLAlchemy's own error, with or without the flag
+    with session_factory(engine, raise_on_lazy=True)() as session:
+        wallet = session.get(Wallet, wallet_id)
+    with pytest.raises(InvalidRequestError, match=r"'Wallet\.transactions' is not available"):
+        _ = wallet.transactions
+
+
+def test_the_loader_option_raises_for_one_query_only(engine: Engine) -> None:
+    wallet_id = _wallet_with_two_transactions(engine)
+    with Session(engine) as session:
+        wallet = session.scalars(
+            _wallet_query(wallet_id, RAISE_ON_LAZY_LOAD, selectinload(Wallet.transactions))
+        ).one()
+        assert len(wallet.transactions) == 2
+        with pytest.raises(InvalidRequestError, match=r"'Wallet\.profile' is not available"):
+            _ = wallet.profile
+        wallet = session.scalars(_wallet_query(wallet_id)).one()
+        assert wallet.profile.profile_id == wallet.profile_id  # the next query loads lazily
+
+
+def test_async_raise_on_lazy_names_the_relationship_not_missing_greenlet(engine: Engine) -> None:
+    wallet_id = _wallet_with_two_transactions(engine)
+    settings = DatabaseSettings(database_url=engine.url.render_as_string(hide_password=False))
+
+    async def read() -> int:
+        async_engine = create_async_engine(settings)
+        try:
+            async with async_session_factory(async_engine, raise_on_lazy=True)() as session:
+                wallet = await session.get(Wallet, wallet_id)
+                assert wallet is not None
+                with pytest.raises(InvalidRequestError, match=r"'Wallet\.transactions'"):
+                    _ = wallet.transactions
+                query = _wallet_query(wallet_id, selectinload(Wallet.transactions))
+                return len((await session.scalars(query)).one().transactions)
+        finally:
+            await async_engine.dispose()
+
+    assert asyncio.run(read()) == 2
+
+
+def test_raise_on_lazy_refuses_a_session_class_of_the_callers(engine: Engine) -> None:
+    with pytest.raises(ValueError, match="raise_on_lazy=True sets class_ itself"):
+        session_factory(engine, raise_on_lazy=True, class_=Session)
