@@ -15,10 +15,13 @@
   the revision before it.
 - Autogenerate and ``alembic check`` compare types and server defaults, and look
   only at the tables the package owns (not ``_prisma_migrations`` and the like).
-- ``--sql`` (offline) output starts with the same timeouts, so it can be reviewed
-  and run as it is with ``psql -f``; not ``psql -1``: the concurrent index builds
-  step out of the transaction (``COMMIT;`` ... ``BEGIN;``), which one big
-  transaction would not allow.
+- ``--sql`` (offline) output starts with a header saying how to run it
+  (`OFFLINE_HEADER`), then the same timeouts, so it can be reviewed and run as it
+  is with ``psql -X -v ON_ERROR_STOP=1 -f``. Not in one transaction (``psql -1``):
+  each revision commits its own, and the concurrent index builds step out of them
+  (``COMMIT;`` ... ``BEGIN;``), which one big transaction would not allow; under
+  ``-1`` those COMMITs would silently end psql's transaction, so the file would look
+  atomic and not be. Its first statement refuses to run inside a transaction block.
 """
 
 from __future__ import annotations
@@ -35,9 +38,8 @@ from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
-from gxschema import autogen, embedded, locking, migrator
+from gxschema import embedded, locking, migrator
 from gxschema.errors import ConfigError
-from gxschema.models import metadata
 from gxschema.settings import ConfigurationError, DatabaseSettings, load_settings
 
 config = context.config
@@ -47,7 +49,22 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     # printed line is the one message, not the same sentence twice.
     logging.getLogger("alembic.util.messaging").setLevel(logging.CRITICAL)
 
-target_metadata = metadata
+
+def _target_metadata() -> Any:
+    """The models' metadata, what autogenerate and ``alembic check`` compare against.
+
+    Running revisions compares nothing, so gxschema's migrator says so
+    (``compare_metadata=False``) and the 46 models are not imported: they were a third
+    of ``gxschema migrate``'s time on an empty database. Every other caller gets them.
+    """
+    if config.attributes.get("compare_metadata", True) is False:
+        return None
+    from gxschema.models import metadata
+
+    return metadata
+
+
+target_metadata = _target_metadata()
 
 
 def _option(name: str, default: str) -> str:
@@ -81,24 +98,53 @@ LOCK_WAIT_SECONDS = OPTIONS.lock_wait_seconds
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
     """Reflect only the tables of our metadata; other tools' tables are not ours."""
     if type_ == "table":
-        return name in target_metadata.tables
+        return target_metadata is None or name in target_metadata.tables
     return True
 
 
 def _configure(**options: Any) -> None:
+    if target_metadata is not None:  # autogenerate may run: how it writes revisions
+        from gxschema import autogen
+
+        options["process_revision_directives"] = autogen.process_revision_directives
     context.configure(
         target_metadata=target_metadata,
         transaction_per_migration=True,
         compare_type=True,
         compare_server_default=True,
         include_name=include_name,
-        process_revision_directives=autogen.process_revision_directives,
         **options,
     )
 
 
+OFFLINE_HEADER = """\
+-- gxschema migrations as SQL (gxschema migrate --sql). Run this file as it is:
+--
+--     psql -X -v ON_ERROR_STOP=1 -f FILE.sql
+--
+-- Each revision runs in a transaction of its own (BEGIN; ... COMMIT; below) that also
+-- stamps alembic_version; concurrent index builds run between two of them, outside any
+-- transaction, as PostgreSQL requires. So the file is NOT one atomic transaction and
+-- must not run as one: psql -1 (--single-transaction), or AUTOCOMMIT off, is refused by
+-- the first statement, before anything changes. If a statement fails, the revisions
+-- before it stay applied and alembic_version names the last one: fix the cause and run
+-- the SQL of the rest (gxschema migrate --sql THAT_REVISION:head)."""
+
+# The statement that opens a transaction block is the first of its transaction, so
+# only inside one that somebody else opened (psql -1, AUTOCOMMIT off) does a
+# statement start later than its transaction.
+REFUSE_A_TRANSACTION_BLOCK = (
+    "DO $$ BEGIN IF transaction_timestamp() <> statement_timestamp() THEN RAISE EXCEPTION "
+    "'this file commits each revision on its own and cannot run inside one transaction: "
+    "run it with psql -X -v ON_ERROR_STOP=1 -f FILE, not psql -1 (--single-transaction) "
+    "nor with AUTOCOMMIT off'; END IF; END $$"
+)
+
+
 def run_migrations_offline() -> None:
     _configure(dialect_name="postgresql", literal_binds=True)
+    context.get_context().impl.static_output(OFFLINE_HEADER)
+    context.execute(REFUSE_A_TRANSACTION_BLOCK)
     context.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
     context.execute(f"SET statement_timeout = '{STATEMENT_TIMEOUT}'")
     with context.begin_transaction():
@@ -171,7 +217,6 @@ def _connected(engine: Engine, settings: DatabaseSettings) -> Iterator[Connectio
         raise CommandError(explain_connection_error(error, settings)) from None
     with connection:
         yield connection
-
 
 
 if context.is_offline_mode():
