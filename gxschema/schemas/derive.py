@@ -49,6 +49,7 @@ from typing import Annotated, Any, ClassVar, cast
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     AwareDatetime,
     BeforeValidator,
     ConfigDict,
@@ -132,7 +133,14 @@ def read_schema_of(model: type[Base]) -> type[DerivedRead]:
         annotation = _read_type(column.type)
         if column.nullable:
             annotation = annotation | None
-        fields[key] = (annotation, Field(alias=_alias(column)))
+        # The attribute's name first: an ORM row read by the Prisma name could find
+        # something else (AuditLog's column "metadata" is `event_metadata`, while
+        # `AuditLog.metadata` is SQLAlchemy's MetaData).
+        alias = _alias(column)
+        fields[key] = (
+            annotation,
+            Field(validation_alias=AliasChoices(key, alias), serialization_alias=alias),
+        )
     schema = cast(
         type[DerivedRead],
         create_model(

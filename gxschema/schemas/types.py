@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Annotated, Any, Final
 from urllib.parse import urlsplit
 
@@ -90,8 +90,16 @@ def numeric(precision: int, scale: int) -> Any:
             ) from None
         if not number.is_finite():
             raise PydanticCustomError("decimal_finite", "must be a finite number")
-        rounded = number.quantize(quantum)
-        if abs(rounded) >= limit:
+        # Rounded as PostgreSQL rounds (half away from zero) and with room for every
+        # digit the column holds (the default context keeps 28, fewer than numeric(36, 9)
+        # has); a number ten times past the limit is refused without rounding it.
+        with localcontext() as context:
+            context.prec = precision + 2
+            context.rounding = ROUND_HALF_UP
+            too_big = number.copy_abs() >= limit * 10
+            rounded = number if too_big else number.quantize(quantum)
+            too_big = too_big or rounded.copy_abs() >= limit
+        if too_big:
             raise PydanticCustomError(
                 "numeric_overflow",
                 "must be less than 10^{digits} in absolute value (numeric({p},{s}))",
