@@ -186,6 +186,8 @@ def _columns(unit: Unit, estimated: bool) -> list[Any]:
                 return Text(
                     f"in {_clock(task.finished_time or task.elapsed)}", style="progress.elapsed"
                 )
+            if task.total is None:  # no end to estimate: how long it has run
+                return Text(_clock(task.elapsed), style="progress.elapsed")
             left = task.time_remaining
             shown = "-:--:--" if left is None else _clock(left)
             return Text(f"ETA {shown}", style="progress.remaining")

@@ -157,6 +157,13 @@ def test_an_estimated_total_is_labelled_as_one_and_bytes_are_sizes() -> None:
     assert "1.5 MB/about 2.0 MB" in final
     assert "ETA" in final
 
+    console, out = _console(terminal=True)
+    with ProgressBar(console, total=None, unit="bytes") as bar:  # a size not known ahead
+        bar.advance(1_000)
+    final = _screen(out.getvalue())[-1]
+    assert "1.0 kB" in final and "/" not in final.split("kB")[0]
+    assert "ETA" not in final and "0:00:00" in final
+
 
 def test_one_bar_counts_every_tables_rows_and_names_the_steps_after_them() -> None:
     """`fill`'s reporter calls, as the writer and the index rebuild make them."""
