@@ -55,6 +55,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
+    StringConstraints,
     create_model,
 )
 from pydantic_core import PydanticCustomError
@@ -109,7 +110,15 @@ def create_schema_of(model: type[Base]) -> type[DerivedCreate]:
             annotation = annotation | None
         required = not column.nullable and not fills_itself(column)
         default: Any = ... if required else None
-        fields[key] = (annotation, Field(default, alias=_alias(column)))
+        # Left out, a NOT NULL column keeps its default; null itself is refused, so the
+        # JSON schema must not announce null as the default.
+        extra = _no_default_in_json_schema if default is None and not column.nullable else None
+        fields[key] = (
+            annotation,
+            Field(
+                default, alias=_alias(column), description=column.comment, json_schema_extra=extra
+            ),
+        )
     schema = cast(
         type[DerivedCreate],
         create_model(
@@ -139,7 +148,11 @@ def read_schema_of(model: type[Base]) -> type[DerivedRead]:
         alias = _alias(column)
         fields[key] = (
             annotation,
-            Field(validation_alias=AliasChoices(key, alias), serialization_alias=alias),
+            Field(
+                validation_alias=AliasChoices(key, alias),
+                serialization_alias=alias,
+                description=column.comment,
+            ),
         )
     schema = cast(
         type[DerivedRead],
@@ -203,8 +216,9 @@ def _value_type(column_type: TypeEngine[Any]) -> Any:
         scale = column_type.scale or 0
         return Annotated[Decimal, BeforeValidator(numeric(column_type.precision, scale))]
     if isinstance(column_type, sqltypes.CHAR) and column_type.length:
+        length = StringConstraints(max_length=column_type.length)  # after the cut below
         padded = BeforeValidator(_blank_padded(column_type.length))
-        return Annotated[str, AfterValidator(no_nul), padded]
+        return Annotated[str, length, AfterValidator(no_nul), padded]
     if isinstance(column_type, sqltypes.String):
         return _annotated(Text, *_length(column_type))
     if isinstance(column_type, sqltypes.DateTime):
@@ -261,6 +275,10 @@ def _blank_padded(length: int) -> Any:
         return value[:length]
 
     return check
+
+
+def _no_default_in_json_schema(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
 
 
 def _secret_no_nul(value: SecretStr) -> SecretStr:

@@ -204,6 +204,18 @@ def test_create_takes_snake_case_names_too(case: TableCase) -> None:
         {key: by_alias.model_dump()[key] for key in by_alias.model_fields_set}
     )
     assert by_name == by_alias
+    aliases = {field.alias or key for key, field in case.create.model_fields.items()}
+    assert set(by_alias.model_dump(by_alias=True, mode="json")) == aliases
+    assert aliases <= {column.name for column in case.columns.values()}  # the Prisma names
+
+
+def test_json_schema_never_offers_null_where_it_is_refused(case: TableCase) -> None:
+    """The OpenAPI a service publishes: optional NOT NULL fields have no ``null`` default."""
+    properties = case.create.model_json_schema()["properties"]
+    for key, field in case.create.model_fields.items():
+        column = case.columns[key]
+        if not column.nullable and (case.name, key) not in NONE_MEANS_DEFAULT:
+            assert properties[field.alias or key].get("default", "absent") is not None, key
 
 
 # What it refuses, PostgreSQL refuses
