@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 from pydantic.alias_generators import to_camel
+
+if TYPE_CHECKING:
+    from gxschema.models import Base
 
 
 class CreateSchema(BaseModel):
@@ -20,6 +23,10 @@ class CreateSchema(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
     )
+
+    def to_model(self) -> Base:
+        """The ORM row of these values, not added to any session (each schema builds its own)."""
+        raise NotImplementedError(f"{type(self).__name__} does not build a row")
 
     def column_values(self) -> dict[str, Any]:
         """The fields as ORM attribute values (secrets revealed, for the row only)."""
