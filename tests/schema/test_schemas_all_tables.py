@@ -59,7 +59,8 @@ def filled(pg_server, head_template) -> Iterator[Engine]:
     engine = create_engine(pg_server.url(name))  # pooled: hundreds of short sessions
     try:
         apply_seeds(engine, "devnet")
-        fill(engine, FakeOptions(users=5, transactions_per_user=2), analyze=False)
+        options = FakeOptions(users=5, transactions_per_user=2)
+        fill(engine, options, force=True, analyze=False)  # in place of the demo rows
         with Session(engine) as session:  # the two tables neither the seeds nor fake fill
             session.add(
                 SchemaMigrationRun(
