@@ -9,61 +9,35 @@ has its own `AsyncSession` and connection; the loop is `asyncio.run`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
 
 import pytest
-from sqlalchemy import Engine, func, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
 from gxschema.cqrs import idempotency, outbox, projector
-from gxschema.db import async_session_factory, create_async_engine
+from gxschema.db import async_session_factory
 from gxschema.models import OutboxCommand
 from gxschema.models.base import utcnow
 from gxschema.models.enums import CommandType, OutboxStatus
 from gxschema.settings import DatabaseSettings
 
+from ..support.async_tasks import connected, run_with_engine, settings_for, started_together
+
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 TASKS = 8
-T = TypeVar("T")
 
 
 @pytest.fixture
 def settings(pg_server, head_database: str) -> DatabaseSettings:
-    url = pg_server.url(head_database).render_as_string(hide_password=False)
-    return DatabaseSettings(database_url=url)
+    """Settings naming a new database at head, as a service would configure them."""
+    return settings_for(pg_server.url(head_database))
 
 
 @pytest.fixture
 def sync_engine(head_database: str, engine_for) -> Engine:
     return engine_for(head_database)
-
-
-def run(settings: DatabaseSettings, body: Callable[[AsyncEngine], Awaitable[T]]) -> T:
-    """Run `body(engine)` on a new event loop with a pooled async engine (one slot per task)."""
-
-    async def main() -> T:
-        engine = create_async_engine(settings, pool_size=TASKS, max_overflow=0)
-        try:
-            return await asyncio.wait_for(body(engine), timeout=120)  # a deadlock fails
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(main())
-
-
-async def gather_tasks(count: int, work: Callable[[int, asyncio.Barrier], Awaitable[T]]) -> list[T]:
-    start = asyncio.Barrier(count)
-    return await asyncio.gather(*(work(index, start) for index in range(count)))
-
-
-async def connected(session: AsyncSession) -> int:
-    """Check out the session's connection before the race; its pid shows it is its own."""
-    pid = int(await session.scalar(text("SELECT pg_backend_pid()")))
-    await session.commit()
-    return pid
 
 
 def test_eight_tasks_claim_each_of_600_commands_exactly_once(
@@ -100,9 +74,9 @@ def test_eight_tasks_claim_each_of_600_commands_exactly_once(
                 await session.commit()
             return pid, worker, claimed
 
-        return await gather_tasks(TASKS, work)
+        return await started_together(TASKS, work)
 
-    outcome = run(settings, body)
+    outcome = run_with_engine(settings, body, pool_size=TASKS)
     assert len({pid for pid, _, _ in outcome}) == TASKS  # a connection per task
     every = [command_id for _, _, ids in outcome for command_id in ids]
     assert len(every) == 600 and len(set(every)) == 600  # none lost, none twice
@@ -145,9 +119,9 @@ def test_concurrent_enqueues_of_one_request_from_tasks_make_one_command(
                 await session.commit()
                 return command.id
 
-        return await gather_tasks(TASKS, work)
+        return await started_together(TASKS, work)
 
-    assert len(set(run(settings, body))) == 1
+    assert len(set(run_with_engine(settings, body, pool_size=TASKS))) == 1
     with Session(sync_engine) as session:
         assert session.scalar(select(func.count()).select_from(OutboxCommand)) == 1
 
@@ -177,7 +151,7 @@ def test_a_command_goes_through_its_lifecycle_from_async_code(
             # Read after commit without a reload: expire_on_commit is off.
             return command.status, command.fabric_tx_id, command.commit_block
 
-    assert run(settings, body) == (OutboxStatus.COMMITTED, "tx-1", 42)
+    assert run_with_engine(settings, body, pool_size=TASKS) == (OutboxStatus.COMMITTED, "tx-1", 42)
     with Session(sync_engine) as session:
         assert session.scalar(select(OutboxCommand.status)) is OutboxStatus.COMMITTED
 
@@ -200,7 +174,7 @@ def test_a_state_error_reaches_the_async_caller_and_changes_nothing(
                 await session.run_sync(outbox.mark_committed, command)  # still PENDING
             await session.commit()
 
-    run(settings, body)
+    run_with_engine(settings, body, pool_size=TASKS)
     with Session(sync_engine) as session:
         assert session.scalar(select(OutboxCommand.status)) is OutboxStatus.PENDING
 
@@ -225,4 +199,8 @@ def test_projector_checkpoints_and_idempotency_from_async_code(
             expired = await session.run_sync(idempotency.get, now=T0 + timedelta(days=30), **key)
             return checkpoint, stored and stored.response_body, expired
 
-    assert run(settings, body) == (projector.Checkpoint(7, 2), {"id": "x"}, None)
+    assert run_with_engine(settings, body, pool_size=TASKS) == (
+        projector.Checkpoint(7, 2),
+        {"id": "x"},
+        None,
+    )

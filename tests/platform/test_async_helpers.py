@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
-from gxschema.db import async_session_factory, async_session_scope, create_async_engine
+from gxschema.db import async_session_factory, async_session_scope
 from gxschema.models import (
     ApiRateLimit,
     Country,
@@ -36,48 +35,23 @@ from gxschema.models import (
 from gxschema.platform import config, flags, health, ratelimit, webhooks
 from gxschema.settings import DatabaseSettings
 
+from ..support.async_tasks import connected, run_with_engine, settings_for, started_together
+
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 EVENT = "transfer.completed"
 TASKS = 8
-T = TypeVar("T")
 
 
 @pytest.fixture
 def settings(pg_server, head_database: str) -> DatabaseSettings:
     """Settings naming a new database at head, as a service would configure them."""
-    url = pg_server.url(head_database).render_as_string(hide_password=False)
-    return DatabaseSettings(database_url=url)
+    return settings_for(pg_server.url(head_database))
 
 
 @pytest.fixture
 def sync_engine(head_database: str, engine_for) -> Engine:
     """A sync engine on the same database, to set up rows and read what the tasks wrote."""
     return engine_for(head_database)
-
-
-def run(settings: DatabaseSettings, body: Callable[[AsyncEngine], Awaitable[T]]) -> T:
-    """Run `body(engine)` on a new event loop with a pooled async engine (one slot per task)."""
-
-    async def main() -> T:
-        engine = create_async_engine(settings, pool_size=TASKS, max_overflow=0)
-        try:
-            # A deadlock or a task stuck on a lock fails the test rather than hanging it.
-            return await asyncio.wait_for(body(engine), timeout=120)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(main())
-
-
-async def gather_tasks(count: int, work: Callable[[int, asyncio.Barrier], Awaitable[T]]) -> list[T]:
-    """`count` tasks that start `work` together, once each holds its own connection."""
-    start = asyncio.Barrier(count)
-    return await asyncio.gather(*(work(index, start) for index in range(count)))
-
-
-async def connected(session: AsyncSession) -> int:
-    """Check out the session's connection now; its backend's pid proves it is its own."""
-    return int(await session.scalar(text("SELECT pg_backend_pid()")))
 
 
 # The engine and the session factory
@@ -94,7 +68,7 @@ def test_async_engine_has_the_sync_defaults_and_psycopgs_async_driver(
                 await session.execute(text("SELECT 1 / :n"), {"n": 0})
             assert "hide_parameters" in str(raised.value)  # the bound values are not shown
 
-    run(settings, body)
+    run_with_engine(settings, body, pool_size=TASKS)
 
 
 def test_async_session_reads_its_objects_after_commit(
@@ -109,7 +83,7 @@ def test_async_session_reads_its_objects_after_commit(
             await session.commit()
             return f"{flag.flag_key}={flag.is_enabled}"
 
-    assert run(settings, body) == "enable_async=True"
+    assert run_with_engine(settings, body, pool_size=TASKS) == "enable_async=True"
     with Session(sync_engine) as session:
         assert session.scalar(select(FeatureFlag.flag_key)) == "enable_async"
 
@@ -126,7 +100,7 @@ def test_async_session_scope_commits_or_rolls_back(
                 await session.flush()
                 raise RuntimeError("boom")
 
-    run(settings, body)
+    run_with_engine(settings, body, pool_size=TASKS)
     with Session(sync_engine) as session:
         assert list(session.scalars(select(FeatureFlag.flag_key))) == ["enable_kept"]
 
@@ -155,7 +129,7 @@ def test_flags_config_and_health_run_in_the_async_sessions_greenlet(
                 "latency": (latest["latency"].metric_value, latest["latency"].status),
             }
 
-    assert run(settings, body) == {
+    assert run_with_engine(settings, body, pool_size=TASKS) == {
         "flag": True,
         "absent flag": False,
         "fee": 50,
@@ -171,7 +145,7 @@ def test_a_helpers_error_reaches_the_async_caller_unchanged(settings: DatabaseSe
             with pytest.raises(config.UnknownConfigKeyError, match="absent"):
                 await session.run_sync(config.get, "absent")
 
-    run(settings, body)
+    run_with_engine(settings, body, pool_size=TASKS)
 
 
 # Rate limiting
@@ -189,7 +163,6 @@ def test_hit_from_eight_tasks_is_exact(settings: DatabaseSettings, sync_engine: 
             decisions = []
             async with factory() as session:
                 pid = await connected(session)
-                await session.commit()
                 await start.wait()
                 for _ in range(per_task):
                     decisions.append(
@@ -206,9 +179,9 @@ def test_hit_from_eight_tasks_is_exact(settings: DatabaseSettings, sync_engine: 
                     await session.commit()
             return pid, decisions
 
-        return await gather_tasks(TASKS, work)
+        return await started_together(TASKS, work)
 
-    outcome = run(settings, body)
+    outcome = run_with_engine(settings, body, pool_size=TASKS)
     assert len({pid for pid, _ in outcome}) == TASKS  # each task had a connection of its own
     every = [decision for _, decisions in outcome for decision in decisions]
     assert sum(decision.allowed for decision in every) == limit
@@ -277,9 +250,9 @@ def test_async_workers_send_each_delivery_once_with_no_transaction_open(
                     results.extend(batch)
                 return results
 
-        return [result for results in await gather_tasks(TASKS, work) for result in results]
+        return [result for results in await started_together(TASKS, work) for result in results]
 
-    results = run(settings, body)
+    results = run_with_engine(settings, body, pool_size=TASKS)
     deliveries = 30 * len(endpoint_ids)
     assert len(results) == deliveries and len(sent) == deliveries
     assert set(sent.values()) == {1}  # each delivery sent exactly once
