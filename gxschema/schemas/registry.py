@@ -11,6 +11,7 @@ names as aliases, build their row with ``to_model()``, and leave secrets out of 
 from __future__ import annotations
 
 import importlib
+import threading
 from functools import cache
 from typing import NamedTuple
 
@@ -31,6 +32,8 @@ HAND_WRITTEN: dict[str, str] = {
 
 SUFFIXES = ("Create", "Read")
 
+_BUILDING = threading.Lock()
+
 
 class TableSchemas(NamedTuple):
     """The model of one table and its two schemas."""
@@ -49,9 +52,17 @@ def model_named(name: str) -> type[Base]:
     raise KeyError(f"no table named {name!r} (the tables are listed in gxschema.models.DOMAINS)")
 
 
-@cache
 def schemas_of(name: str) -> TableSchemas:
-    """The schemas of the table `name`: hand-written if it has them, else derived."""
+    """The schemas of the table `name`: hand-written if it has them, else derived.
+
+    Built once per process: two threads asking at once get the same classes.
+    """
+    with _BUILDING:
+        return _schemas_of(name)
+
+
+@cache
+def _schemas_of(name: str) -> TableSchemas:
     model = model_named(name)
     if name in HAND_WRITTEN:
         module = importlib.import_module(HAND_WRITTEN[name])

@@ -286,6 +286,37 @@ def test_character_n_cuts_trailing_spaces_as_postgresql_does() -> None:
     }
 
 
+@pytest.mark.parametrize(("precision", "scale"), [(36, 9), (20, 4), (5, 2), (5, 4)])
+def test_numeric_rounds_and_overflows_as_postgresql_does(filled, precision, scale) -> None:
+    """Every numeric(p, s) of the models: the schema's value is the one PostgreSQL stores."""
+    from gxschema.schemas.types import numeric
+
+    convert = numeric(precision, scale)
+    whole = "9" * (precision - scale)
+    values = [
+        f"{whole}.{'9' * scale}",  # the largest
+        f"{whole}.{'9' * scale}5",  # rounds up past it
+        f"-{whole}.{'9' * scale}4",  # rounds down to it
+        f"0.{'0' * scale}5",  # a tie: away from zero, not to even
+        f"-2.{'0' * (scale - 1)}25",
+        "1e-400",
+        f"1e{precision - scale}",
+    ]
+    with filled.connect() as connection:
+        for value in values:
+            try:
+                stored = connection.exec_driver_sql(
+                    f"SELECT CAST(%(v)s AS numeric({precision}, {scale}))", {"v": value}
+                ).scalar_one()
+            except DBAPIError as error:
+                assert getattr(error.orig, "sqlstate", "") == OUT_OF_RANGE, value
+                connection.rollback()
+                with pytest.raises(Exception, match="must be less than"):
+                    convert(value)
+            else:
+                assert convert(value) == stored, value
+
+
 # Read: the services' JSON, without secrets
 
 
@@ -348,41 +379,15 @@ def test_every_table_has_both_schemas_by_name() -> None:
         registry.create_schema(int)  # type: ignore[arg-type]
 
 
-def test_importing_the_package_builds_no_schema() -> None:
+def test_importing_the_package_builds_no_schema_and_threads_share_one() -> None:
     code = (
-        "import gxschema.schemas as s, gxschema.schemas.registry as r;"
-        "assert r.schemas_of.cache_info().currsize == 0;"
-        "s.WalletCreate; assert r.schemas_of.cache_info().currsize == 1"
+        "import gxschema.schemas as s, gxschema.schemas.registry as r\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "assert r._schemas_of.cache_info().currsize == 0\n"
+        "s.WalletCreate\n"
+        "assert r._schemas_of.cache_info().currsize == 1\n"
+        "with ThreadPoolExecutor(8) as pool:\n"
+        "    made = set(pool.map(lambda _: r.create_schema('UserProfile'), range(64)))\n"
+        "assert made == {s.UserProfileCreate}, made\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
-
-
-@pytest.mark.parametrize(("precision", "scale"), [(36, 9), (20, 4), (5, 2), (5, 4)])
-def test_numeric_rounds_and_overflows_as_postgresql_does(filled, precision, scale) -> None:
-    """Every numeric(p, s) of the models: the schema's value is the one PostgreSQL stores."""
-    from gxschema.schemas.types import numeric
-
-    convert = numeric(precision, scale)
-    whole = "9" * (precision - scale)
-    values = [
-        f"{whole}.{'9' * scale}",  # the largest
-        f"{whole}.{'9' * scale}5",  # rounds up past it
-        f"-{whole}.{'9' * scale}4",  # rounds down to it
-        f"0.{'0' * scale}5",  # a tie: away from zero, not to even
-        f"-2.{'0' * (scale - 1)}25",
-        "1e-400",
-        f"1e{precision - scale}",
-    ]
-    with filled.connect() as connection:
-        for value in values:
-            try:
-                stored = connection.exec_driver_sql(
-                    f"SELECT CAST(%(v)s AS numeric({precision}, {scale}))", {"v": value}
-                ).scalar_one()
-            except DBAPIError as error:
-                assert getattr(error.orig, "sqlstate", "") == OUT_OF_RANGE, value
-                connection.rollback()
-                with pytest.raises(Exception, match="must be less than"):
-                    convert(value)
-            else:
-                assert convert(value) == stored, value
