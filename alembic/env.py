@@ -122,7 +122,7 @@ OFFLINE_HEADER = """\
 --
 --     psql -X -v ON_ERROR_STOP=1 -f FILE.sql
 --
--- Each revision runs in a transaction of its own (BEGIN; ... COMMIT; below) that also
+-- Each revision runs in a transaction of its own (BEGIN ... COMMIT below) that also
 -- stamps alembic_version; concurrent index builds run between two of them, outside any
 -- transaction, as PostgreSQL requires. So the file is NOT one atomic transaction and
 -- must not run as one: psql -1 (--single-transaction), or AUTOCOMMIT off, is refused by

@@ -56,7 +56,12 @@ def run_migration(
 def migrate(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
     sql: Annotated[
-        bool, typer.Option("--sql", help="Print the SQL instead of running it (offline).")
+        bool,
+        typer.Option(
+            "--sql",
+            help="Print the SQL instead of running it (offline); run that with "
+            "psql -X -v ON_ERROR_STOP=1 -f FILE, not psql -1: each revision commits on its own.",
+        ),
     ] = False,
     lock_timeout: LockTimeout = "5s",
     statement_timeout: StatementTimeout = "15min",

@@ -217,7 +217,8 @@ def test_no_database_configured_is_a_configuration_error(tmp_path) -> None:
 def test_offline_sql_from_the_cli(tmp_path) -> None:
     ran = gxschema("migrate", "--sql", env=clean_env())
     assert ran.code == 0, ran.output
-    assert ran.stdout.startswith("SET lock_timeout = '5s';")
+    assert ran.stdout.startswith("-- gxschema migrations as SQL")  # how to run it: env.py
+    assert "\nSET lock_timeout = '5s';" in ran.stdout
     # one per revision, and one per concurrent index build of 0002 (it steps out of its transaction)
     revisions = len(list(script_directory().walk_revisions()))
     assert ran.stdout.count("COMMIT;") == revisions + 4
