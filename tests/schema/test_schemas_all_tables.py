@@ -98,7 +98,8 @@ class TableCase:
         self.table = self.model.__table__
         self.columns = {prop.key: prop.columns[0] for prop in sa_inspect(self.model).column_attrs}
         with Session(engine) as session:
-            row = session.scalars(select(self.model).limit(1)).one()
+            row = session.scalars(select(self.model).limit(1)).first()
+            assert row is not None, f"{table} is empty: add a row to the `filled` fixture"
             self.read_json = self.read.model_validate(row).model_dump(by_alias=True, mode="json")
             self.values = {key: getattr(row, key) for key in self.columns}
 
