@@ -84,9 +84,11 @@ def __dir__() -> list[str]:
 
 
 def _derived_names() -> list[str]:
-    from gxschema.schemas.registry import schema_names
+    from gxschema.models import DOMAINS  # not the registry: pydantic waits for the first use
 
-    return [name for name in schema_names() if name not in __all__]
+    tables = sorted(name for names in DOMAINS.values() for name in names)
+    every = [f"{table}{kind}" for table in tables for kind in ("Create", "Read")]
+    return [name for name in every if name not in __all__]
 
 
 __all__ = [

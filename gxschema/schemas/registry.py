@@ -95,11 +95,6 @@ def schema_named(attribute: str) -> type[CreateSchema] | type[ReadSchema] | None
     return None
 
 
-def schema_names() -> list[str]:
-    """``<Model>Create`` and ``<Model>Read`` of every table, without building them."""
-    return [f"{name}{suffix}" for name in sorted(_TABLE_NAMES) for suffix in SUFFIXES]
-
-
 def _name(model: type[Base] | str) -> str:
     if isinstance(model, str):
         return model

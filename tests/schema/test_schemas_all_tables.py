@@ -382,7 +382,9 @@ def test_every_table_has_both_schemas_by_name() -> None:
 
 def test_importing_the_package_builds_no_schema_and_threads_share_one() -> None:
     code = (
-        "import gxschema.schemas as s, gxschema.schemas.registry as r\n"
+        "import sys, gxschema.schemas as s\n"
+        "assert 'gxschema.schemas.derive' not in sys.modules and len(s.__all__) == 97\n"
+        "import gxschema.schemas.registry as r\n"
         "from concurrent.futures import ThreadPoolExecutor\n"
         "assert r._schemas_of.cache_info().currsize == 0\n"
         "s.WalletCreate\n"
