@@ -95,8 +95,8 @@ class RaiseOnLazyLoadSession(Session):
     What a session's own queries (``select``, ``get``, ``scalars``) load raises on a
     lazy relationship access, whether the session is open, closed or behind an
     `AsyncSession`. Not covered: objects created in the session and never read from
-    the database, and objects whose columns are reloaded after they expired (the reload
-    keeps the loading the object had); they load lazily as usual. An explicit
+    the database, and objects whose columns were reloaded after they expired (the
+    reload does not carry the option); they load lazily as usual. An explicit
     ``session.refresh(obj, ["relationship"])`` still loads what it names.
     """
 
@@ -157,9 +157,19 @@ def async_session_factory(
 
 @asynccontextmanager
 async def async_session_scope(engine: AsyncEngine | None = None) -> AsyncIterator[AsyncSession]:
-    """An `AsyncSession` in one transaction: committed on success, rolled back on any error."""
-    async with async_session_factory(engine).begin() as session:
-        yield session
+    """An `AsyncSession` in one transaction: committed on success, rolled back on any error.
+
+    Pass the service's engine. Without one, an engine is made for this scope and disposed
+    of at its end: an async pool left to the garbage collector keeps its connections open
+    until it is collected, then drops them outside the event loop (``ResourceWarning``).
+    """
+    own_engine = create_async_engine() if engine is None else None
+    try:
+        async with async_session_factory(engine or own_engine).begin() as session:
+            yield session
+    finally:
+        if own_engine is not None:
+            await own_engine.dispose()
 
 
 class DatabaseUnavailableError(RuntimeError):

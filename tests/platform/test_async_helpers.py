@@ -11,6 +11,7 @@ a sender awaits. Each task has its own `AsyncSession` and connection; the event 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -103,6 +104,41 @@ def test_async_session_scope_commits_or_rolls_back(
     run_with_engine(settings, body, pool_size=TASKS)
     with Session(sync_engine) as session:
         assert list(session.scalars(select(FeatureFlag.flag_key))) == ["enable_kept"]
+
+
+def _eventually_zero(engine: Engine, count_query: str, within_s: float = 5.0) -> bool:
+    deadline = time.monotonic() + within_s
+    with engine.connect() as connection:
+        while connection.scalar(text(count_query)) != 0:
+            if time.monotonic() > deadline:
+                return False
+            connection.execute(text("SELECT pg_stat_clear_snapshot()"))
+            time.sleep(0.05)
+    return True
+
+
+def test_async_session_scope_without_an_engine_uses_the_environment_and_disposes_it(
+    settings: DatabaseSettings, sync_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert settings.database_url is not None
+    for name in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGPASSWORD_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    # A name of its own in the URL, to find the scope's connections among the server's.
+    url = settings.database_url.get_secret_value() + "?application_name=gx-async-scope-test"
+    monkeypatch.setenv("DATABASE_URL", url)
+    left_open = (
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'gx-async-scope-test'"
+    )
+
+    async def body() -> None:
+        async with async_session_scope() as session:
+            session.add(FeatureFlag(tenant_id="global", flag_key="enable_env", is_enabled=True))
+
+    asyncio.run(body())
+    with Session(sync_engine) as session:
+        assert list(session.scalars(select(FeatureFlag.flag_key))) == ["enable_env"]
+    # The scope's engine closed its connection (the server ends the backend a moment later).
+    assert _eventually_zero(sync_engine, left_open)
 
 
 # Every helper module through run_sync
