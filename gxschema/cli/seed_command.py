@@ -10,8 +10,11 @@ from gxschema.cli.context import connect, handle_errors, settings_or_embedded
 from gxschema.cli.output import Output
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from gxschema.environment import Recording
     from gxschema.seeding import SeedReport
+    from gxschema.settings import DatabaseSettings
 
 app = typer.Typer()
 
@@ -26,25 +29,33 @@ def run_seed(
     quiet: bool = False,
     reassign: bool = False,
     command: str = "seed",
+    compare_rows: bool = False,
 ) -> SeedReport:
     """Seed the configured (or embedded) database for `env` and record `env`; print it.
 
     `gxschema.seeding.run.seed_database` decides and writes (one transaction, under the
     seed lock); this reads the options, connects, and says what was done. With `env`
-    the files are checked before connecting; without, once the record is read.
+    the files are checked before connecting; without, once the record is read. First,
+    unless `compare_rows` (or a dry run, an overwrite, a reassignment: they compare),
+    one query may show that the database records these very files for `env`
+    (`gxschema.seeding.unchanged`): then nothing else is imported, read or written.
     """
-    from gxschema.seeding.run import (
-        check_environment_name,
-        load_checked,
-        seed_database,
-        seeds_folder,
-    )
+    from gxschema.seeding.folder import check_environment_name, seeds_folder
 
     if env is not None:
         check_environment_name(env)
     folder = seeds_folder(seeds_dir)
-    datasets = None if env is None else load_checked(folder, env, only)
     settings, _source = settings_or_embedded()
+    if env is not None and not (compare_rows or dry_run or overwrite or reassign):
+        unchanged = _recorded_as_files(settings, folder, env, only)
+        if unchanged is not None:
+            if not quiet:
+                _print(unchanged, env=env, dry_run=False, recording=None)
+            return unchanged
+
+    from gxschema.seeding.run import load_checked, seed_database
+
+    datasets = None if env is None else load_checked(folder, env, only)
     engine = connect(settings, wait_seconds=30.0)
     try:
         seeded = seed_database(
@@ -67,6 +78,20 @@ def run_seed(
     return seeded.report
 
 
+def _recorded_as_files(
+    settings: DatabaseSettings, folder: Path, env: str, only: list[str] | None
+) -> SeedReport | None:
+    """The no-op seed's report if the database records these files for `env`, else None."""
+    from gxschema.seeding.unchanged import recorded_as_files
+    from gxschema.settings import ConfigurationError
+
+    try:
+        url = settings.url().set(drivername="postgresql")
+    except ConfigurationError:
+        return None  # the full seed's connect says what is wrong
+    return recorded_as_files(url.render_as_string(hide_password=False), folder, env, only)
+
+
 def _print(report: SeedReport, *, env: str, dry_run: bool, recording: Recording | None) -> None:
     output = Output.current()
     data: dict[str, Any] = report.to_dict()
@@ -78,6 +103,21 @@ def _print(report: SeedReport, *, env: str, dry_run: bool, recording: Recording 
         }
     )
     datasets = data.get("datasets", [])
+    if not report.rows_compared:
+        output.table(
+            f"Seed datasets ({env}): recorded as these files",
+            ["dataset", "version", "rows", "checksum"],
+            [
+                [d.get("name"), d.get("version"), d.get("row_count"), d.get("checksum", "")[:12]]
+                for d in datasets
+            ],
+        )
+        output.result(
+            data,
+            "nothing to change: the database records these very files for "
+            f"{env} (rows not compared; --compare-rows compares them)",
+        )
+        return
     output.table(
         f"Seed datasets ({env}{', dry run: nothing written' if dry_run else ''})",
         ["dataset", "inserted", "updated", "unchanged", "differing"],
@@ -143,6 +183,14 @@ def seed(
             help="Record --env even though the database records another environment.",
         ),
     ] = False,
+    compare_rows: Annotated[
+        bool,
+        typer.Option(
+            "--compare-rows",
+            help="Compare every row with the files even when the database records these "
+            "very files (finds rows deleted or changed by hand).",
+        ),
+    ] = False,
 ) -> None:
     """Validate the seed files, then apply them in one transaction (idempotent).
 
@@ -157,4 +205,5 @@ def seed(
         dry_run=dry_run,
         overwrite=overwrite,
         reassign=reassign_environment,
+        compare_rows=compare_rows,
     )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from gxschema.seeding import base
 from gxschema.seeding.dataset import Dataset
 from gxschema.seeding.demo import load_demo
 from gxschema.seeding.errors import SeedValidationError
+from gxschema.seeding.fingerprint import source_checksum
 from gxschema.seeding.layout import DATASET_NAMES, ENVIRONMENTS, files_for
 
 _READERS: dict[str, Callable[[Path, str, list[str]], Dataset | None]] = {
@@ -60,6 +62,9 @@ def load(seeds_dir: Path, env: str, only: Sequence[str] | None = None) -> list[D
             dataset = _READERS[entry.name](path, label, errors)
         if dataset is None:
             continue
+        source = source_checksum(path, demo=entry.demo)
+        if source is not None:
+            dataset = replace(dataset, checksum=source)
         if entry.name == "countries":
             country_codes = frozenset(row["countryCode"] for row in dataset.tables[0].rows)
         datasets.append(dataset)

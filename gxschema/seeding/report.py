@@ -143,6 +143,9 @@ class SeedReport:
     dry_run: bool
     overwrite: bool
     datasets: list[DatasetReport] = field(default_factory=list)
+    rows_compared: bool = True
+    """False when the recorded checksums matched the files and no row was read
+    (`gxschema.seeding.unchanged`): the datasets' row counts are then zero."""
 
     @property
     def changed(self) -> bool:
@@ -161,6 +164,7 @@ class SeedReport:
             "dry_run": self.dry_run,
             "overwrite": self.overwrite,
             "changed": self.changed,
+            "rows_compared": self.rows_compared,
             "datasets": [dataset.to_dict() for dataset in self.datasets],
         }
 
@@ -168,6 +172,8 @@ class SeedReport:
         """A few readable lines, e.g. for a Job's log."""
         mode = " (dry run: nothing written)" if self.dry_run else ""
         head = f"seed {self.env}{mode}: " + ("changes" if self.changed else "nothing to change")
+        if not self.rows_compared:
+            head += " (the recorded checksums match the files; rows not compared)"
         lines = [head] + [f"  {dataset.summary()}" for dataset in self.datasets]
         for dataset in self.datasets:
             for difference in dataset.differing:

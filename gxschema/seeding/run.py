@@ -1,14 +1,13 @@
 """Seed a database for its environment, and record that environment, in one transaction.
 
 What `gxschema seed`, `gxschema up` and the deploy pipeline (`gxschema.deploy`) share:
-where the seed files are, which files may be applied, and the one transaction that
-takes the seed lock, checks and records the database's environment and applies the
-datasets. The command line only reads options and prints; this module decides.
+which files may be applied (where they are: `gxschema.seeding.folder`), and the one
+transaction that takes the seed lock, checks and records the database's environment and
+applies the datasets. The command line only reads options and prints; this module decides.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,36 +21,11 @@ from gxschema.privileges import ENVIRONMENT_KEY
 from gxschema.seeding.apply import SEED_LOCK_KEY, apply
 from gxschema.seeding.dataset import Dataset
 from gxschema.seeding.errors import SeedValidationError
-from gxschema.seeding.layout import ENVIRONMENTS
+from gxschema.seeding.folder import check_environment_name as check_environment_name
+from gxschema.seeding.folder import default_seeds_dir as default_seeds_dir
+from gxschema.seeding.folder import seeds_folder as seeds_folder
 from gxschema.seeding.load import load
 from gxschema.seeding.report import SeedReport
-
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
-
-
-def default_seeds_dir() -> Path:
-    """``$GXSCHEMA_SEEDS_DIR``, else the wheel's own seeds, else ``seeds/`` of a checkout."""
-    configured = os.environ.get("GXSCHEMA_SEEDS_DIR")
-    if configured:
-        return Path(configured)
-    for candidate in (_PACKAGE_DIR / "seeds", _PACKAGE_DIR.parent / "seeds"):
-        if candidate.is_dir():
-            return candidate
-    raise ConfigError("no seed files found: give --seeds-dir or set GXSCHEMA_SEEDS_DIR")
-
-
-def check_environment_name(env: str) -> None:
-    """Refuse (exit 2) an environment that is none of mainnet, testnet, devnet."""
-    if env not in ENVIRONMENTS:
-        raise ConfigError(f"unknown environment {env!r} (choose one of {', '.join(ENVIRONMENTS)})")
-
-
-def seeds_folder(seeds_dir: str | Path | None) -> Path:
-    """The folder of seed files to use: `seeds_dir` if given, else `default_seeds_dir`."""
-    folder = Path(seeds_dir) if seeds_dir else default_seeds_dir()
-    if not folder.is_dir():
-        raise ConfigError(f"the seeds directory {folder} does not exist")
-    return folder
 
 
 def load_checked(folder: Path, env: str, only: list[str] | None) -> list[Dataset]:

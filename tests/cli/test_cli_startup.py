@@ -79,6 +79,20 @@ def test_migrate_from_empty_runs_the_revisions_without_importing_the_models(
     assert status.code == 0 and json.loads(status.stdout)["pending_revisions"] == [], status.output
 
 
+def test_a_seed_of_unchanged_files_loads_no_models_no_faker_no_orm(
+    pg_server, head_database: str
+) -> None:
+    # one query answers it (gxschema.seeding.unchanged): nothing to read, validate or make
+    env = clean_env(**pg_server.env(head_database))
+    assert gxschema("seed", "--env", "mainnet", env=env).code == 0
+    printed, modules = _modules_imported_by("seed", "--env", "mainnet", env=env)
+
+    assert "nothing to change" in printed, printed
+    avoided = ("gxschema.models", "faker", "sqlalchemy.orm", "alembic", "yaml")
+    heavy = [m for m in modules if any(m == h or m.startswith(h + ".") for h in avoided)]
+    assert heavy == [], f"the no-op seed imported {heavy[:10]}"
+
+
 def test_each_command_is_a_module_level_function() -> None:
     from gxschema.cli import deploy_command, migrate_commands, seed_command, status_command
 
