@@ -23,15 +23,21 @@ WORKDIR /src
 # and the seed files in seeds/ ship inside the wheel as gxschema/migrations and
 # gxschema/seeds (setup.py copies them, as [tool.gxschema.ship] says).
 COPY pyproject.toml setup.py README.md ./
+# The exact version of every package installed below (requirements/lock.py writes it
+# from pyproject.toml's ranges), so two builds of one commit install the same versions.
+COPY requirements/image.txt requirements/
 COPY gxschema/ gxschema/
 COPY alembic/ alembic/
 COPY seeds/ seeds/
 
 # The "demo" extra (Faker) is what devnet's demo seed data needs; one image serves
-# every environment, and the --env argument decides what is seeded.
+# every environment, and the --env argument decides what is seeded. PIP_CONSTRAINT
+# reaches the isolated environment that builds the wheel too (setuptools, wheel).
 RUN python -m venv /opt/venv \
- && python -m pip wheel --no-deps --wheel-dir /wheels . \
- && /opt/venv/bin/python -m pip install "$(find /wheels -name 'gxschema-*.whl')[demo]" \
+ && PIP_CONSTRAINT=/src/requirements/image.txt \
+    python -m pip wheel --no-deps --wheel-dir /wheels . \
+ && /opt/venv/bin/python -m pip install -c requirements/image.txt \
+    "$(find /wheels -name 'gxschema-*.whl')[demo]" \
  && /opt/venv/bin/gxschema --help > /dev/null
 
 # --- runtime -------------------------------------------------------------------------

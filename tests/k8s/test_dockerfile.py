@@ -156,7 +156,15 @@ def test_build_context_is_an_allow_list() -> None:
     ]
     assert lines[0] == "*"
     allowed = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
-    assert allowed == {"pyproject.toml", "setup.py", "README.md", "gxschema", "alembic", "seeds"}
+    assert allowed == {
+        "pyproject.toml",
+        "setup.py",
+        "README.md",
+        "requirements/image.txt",
+        "gxschema",
+        "alembic",
+        "seeds",
+    }
     copied = {
         source.rstrip("/")
         for keyword, arguments in parse(DOCKERFILE.read_text())
