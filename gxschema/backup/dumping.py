@@ -41,6 +41,7 @@ from gxschema.backup.reaping import (
 from gxschema.backup.records import record_finish, record_start, recordable
 from gxschema.backup.server import database_name, row_counts, server_major
 from gxschema.backup.tools import PgTool, dead_client_check, find_tool, libpq_environment, run_tool
+from gxschema.backup.watching import ByteProgress, size_of, watching
 from gxschema.errors import ConfigError, GxSchemaError, OperationError
 from gxschema.models.base import new_uuid
 from gxschema.settings import DatabaseSettings, redact
@@ -96,18 +97,30 @@ def _dump(
     secrets: list[str],
     *,
     count_rows: bool,
+    on_bytes: ByteProgress | None = None,
 ) -> dict[str, int] | None:
-    """Run pg_dump into `partial`; with `count_rows`, count rows in the dump's snapshot."""
+    """Run pg_dump into `partial`; with `count_rows`, count rows in the dump's snapshot.
+
+    `on_bytes` is told the size of the dump written so far, about once a second and
+    once more when pg_dump has finished.
+    """
     arguments = ["--format=custom", "--no-password", f"--file={partial}"]
+
+    def dump(*extra: str) -> None:
+        with watching(size_of(partial), on_bytes):
+            run_tool(tool, [*arguments, *extra], env, secrets)
+        if on_bytes is not None:
+            on_bytes(partial.stat().st_size)
+
     if not count_rows:
-        run_tool(tool, arguments, env, secrets)
+        dump()
         return None
     # Export a snapshot, have pg_dump dump exactly it, then count the rows in it:
     # the counts are those of the dump even while the database keeps changing.
     with engine.connect() as connection:
         connection.execution_options(isolation_level="REPEATABLE READ")
         snapshot = str(connection.execute(text("SELECT pg_export_snapshot()")).scalar_one())
-        run_tool(tool, [*arguments, f"--snapshot={snapshot}"], env, secrets)
+        dump(f"--snapshot={snapshot}")
         counts = row_counts(connection)
         connection.rollback()
     return counts
@@ -123,11 +136,13 @@ def take_backup(
     engine: Engine | None = None,
     count_rows: bool = False,
     on_progress: Progress | None = None,
+    on_bytes: ByteProgress | None = None,
 ) -> BackupResult:
     """Dump the database of `settings` into `directory`, record it, keep the newest `keep`.
 
     `engine` (of the same database) is used for the record and may be one that
-    `connect` already waited for. A failure leaves no dump file, marks the record
+    `connect` already waited for. `on_bytes` follows the dump's size while pg_dump
+    writes it (`gxschema.backup.watching`). A failure leaves no dump file, marks the record
     failed and raises `OperationError`; older dumps are then left alone.
     """
     if keep < 1:
@@ -146,6 +161,7 @@ def take_backup(
             kind=kind,
             count_rows=count_rows,
             say=on_progress or quiet,
+            on_bytes=on_bytes,
         )
     finally:
         if own_engine:
@@ -161,6 +177,7 @@ def _take(
     kind: str,
     count_rows: bool,
     say: Progress,
+    on_bytes: ByteProgress | None = None,
 ) -> BackupResult:
     secrets = settings.secrets()
     target = settings.describe()
@@ -192,7 +209,9 @@ def _take(
                     started_at=started_at,
                 )
             say(f"dumping {target} with {tool.describe()} into {final}")
-            counts = _dump(engine, tool, env, partial, secrets, count_rows=count_rows)
+            counts = _dump(
+                engine, tool, env, partial, secrets, count_rows=count_rows, on_bytes=on_bytes
+            )
             digest = _publish(partial, final)
         except BaseException as error:
             message = redact(one_line(error), secrets)

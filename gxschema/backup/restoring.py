@@ -20,6 +20,7 @@ from gxschema.backup.files import verify_checksum
 from gxschema.backup.reaping import guarding, reap_scratch_quietly
 from gxschema.backup.server import Server, check_database_name, objects_in, scratch_name
 from gxschema.backup.tools import PgTool, find_pg_restore, libpq_environment, run_tool
+from gxschema.backup.watching import ByteProgress, read_position_of, watching
 from gxschema.errors import ConfigError
 from gxschema.settings import DatabaseSettings
 
@@ -57,9 +58,17 @@ class _Restore:
     dump: Path
     secrets: list[str]
     privileges: bool
+    on_bytes: ByteProgress | None = None
+    """Told how far pg_restore has read into the dump, about once a second."""
 
     def into(self, database: str) -> None:
         """Restore into `database` in one transaction, without owners."""
+        with watching(read_position_of(self.dump), self.on_bytes):
+            self._run_into(database)
+        if self.on_bytes is not None:  # all of it was read: the last figure is the size
+            self.on_bytes(self.dump.stat().st_size)
+
+    def _run_into(self, database: str) -> None:
         env = libpq_environment(self.settings, database=database)
         # A conninfo string, so that no database name is ever taken for a URL or option.
         conninfo = "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'"
@@ -98,6 +107,7 @@ def restore(
     force: bool = False,
     privileges: bool = True,
     on_progress: Progress | None = None,
+    on_bytes: ByteProgress | None = None,
 ) -> RestoreResult:
     """Restore `dump` into `target_database` on the server of `settings`.
 
@@ -107,7 +117,8 @@ def restore(
     one, so a failed restore leaves the old database as it was. The restore runs in
     one transaction (``--single-transaction --exit-on-error``), without owners.
     `privileges=False` skips grants and default privileges, for a restoring role that
-    may not set those of the role that migrated the source.
+    may not set those of the role that migrated the source. `on_bytes` follows how
+    much of the dump pg_restore has read (`gxschema.backup.watching`).
     """
     say = on_progress or quiet
     check_database_name(target_database)
@@ -119,7 +130,7 @@ def restore(
     try:
         reap_scratch_quietly(server.engine, say)
         tool = find_pg_restore(settings, server.major())
-        job = _Restore(tool, settings, dump, settings.secrets(), privileges)
+        job = _Restore(tool, settings, dump, settings.secrets(), privileges, on_bytes)
         created = replaced = False
         if not server.exists(target_database):
             say(f"creating database {target_database}")
