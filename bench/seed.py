@@ -1,92 +1,212 @@
-"""Benchmark (not a test): the full reference-data seed, first run against the no-op rerun.
+"""Benchmark (not a test): a seed that changes nothing beside its floor, and a real seed.
 
-    python bench/seed.py [--rounds 5] [--env devnet]
+    python bench/seed.py [--rounds 7] [--env devnet]
 
-Each round, in a fresh scratch database at head:
+Each round, in a fresh scratch database at head, every command timed as a whole
+child process (start-up included), wall seconds and the child's own CPU seconds:
 
-1. ``gxschema seed --env <env>`` (child process): validate every file, write every
-   row, record the datasets; then the same command again, which must change nothing
-   (rows equal to the files are not even updated);
-2. the same two runs in this process (``gxschema.seeding.load`` + ``apply``), with the
-   load (reading, validating and generating the demo rows) and the apply timed apart,
-   to show what of (1) is the interpreter and imports starting.
+1. ``gxschema seed --env <env>`` on the new database: validate every file, make and
+   write every row, record each dataset's checksum;
+2. the same command again: the no-op, which one query answers when the database
+   records these very files (``gxschema.seeding.unchanged``);
+3. the same again with ``--compare-rows``: the full no-op (read, validate, generate
+   and compare every row, write nothing), what every rerun cost before;
+4. the floors, in the same rounds: ``python -c pass`` (the interpreter), ``gxschema
+   --version`` (the command line's own start-up), ``psql -c 'select 1'`` and a Python
+   child that imports psycopg, connects and runs one query (the least a Python
+   command that asks the database anything can cost).
 
-Reported: the median and fastest of the rounds.
+And, in this process, the parts of a full seed: ``seeding.load`` (read, validate,
+generate the demo rows) and ``seeding.apply`` first and again.
+
+Children run with bytecode caching on, as an installed package does. Reported: the
+fastest and median of the rounds, the no-op against its floors, and the load average.
 """
 
 from __future__ import annotations
 
+import os
+import resource
+import sys
 import time
 
-from _common import GXSCHEMA, arguments, machine, median, migrate, run, say, server, table
+from _common import (
+    GXSCHEMA,
+    Database,
+    arguments,
+    load_average,
+    machine,
+    median,
+    migrate,
+    run,
+    say,
+    server,
+    table,
+)
+
+ONE_QUERY = (
+    "import psycopg\n"
+    "with psycopg.connect('') as connection:\n"
+    "    connection.execute('SELECT 1').fetchone()\n"
+)
+
+LABELS = {
+    "first": "gxschema seed, first run (writes every row)",
+    "noop": "gxschema seed, again: the no-op (one query)",
+    "compare": "gxschema seed --compare-rows, again: the full no-op",
+    "python": "python -c pass (the interpreter)",
+    "version": "gxschema --version (the command line's start-up)",
+    "psycopg": "python: import psycopg, connect, SELECT 1",
+    "psql": "psql -c 'select 1'",
+}
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds of the child, and its user+sys CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ran = run(command, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return ran.seconds, cpu
+
+
+def one_round(
+    database: Database, env_name: str, psql: str | None
+) -> dict[str, tuple[float, float]]:
+    env = database.env()
+    seed = [*GXSCHEMA, "seed", "--env", env_name]
+    figures = {"first": timed(seed, env)}
+    again = run(seed, env)
+    if "nothing to change" not in again.stdout:
+        raise SystemExit(f"the second seed changed something:\n{again.stdout}")
+    figures["noop"] = timed(seed, env)
+    figures["compare"] = timed([*seed, "--compare-rows"], env)
+    figures["python"] = timed([sys.executable, "-c", "pass"], env)
+    figures["version"] = timed([*GXSCHEMA, "--version"], env)
+    figures["psycopg"] = timed([sys.executable, "-c", ONE_QUERY], env)
+    if psql:
+        figures["psql"] = timed([psql, "-X", "-q", "-c", "select 1"], env)
+    return figures
 
 
 def main() -> None:
     parser = arguments(__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--env", default="devnet")
     args = parser.parse_args()
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: bytecode cached
 
     from gxschema import seeding
-    from gxschema.seeding.run import default_seeds_dir
+    from gxschema.seeding.folder import default_seeds_dir
 
-    timings: dict[str, list[float]] = {
-        key: [] for key in ("cli first", "cli again", "load", "apply first", "apply again")
-    }
+    wall: dict[str, list[float]] = {key: [] for key in LABELS}
+    cpu: dict[str, list[float]] = {key: [] for key in LABELS}
+    parts: dict[str, list[float]] = {"load": [], "apply first": [], "apply again": []}
+    loads: list[float] = []
     inserted = datasets_count = 0
     with server(keep=args.keep) as srv:
         template = srv.create()
         migrate(template)
+        psql = srv.psql()
+        warm_up = srv.create(template.name)  # writes the bytecode: not timed
+        one_round(warm_up, args.env, psql)
+        round_trip = measure_round_trip(warm_up)
+        warm_up.drop()
         for number in range(args.rounds):
-            say(f"round {number + 1} of {args.rounds}")
+            loads.append(load_average()[0])
+            say(f"round {number + 1} of {args.rounds}, load average {loads[-1]:.2f}")
             database = srv.create(template.name)
-            first = run([*GXSCHEMA, "seed", "--env", args.env], database.env())
-            again = run([*GXSCHEMA, "seed", "--env", args.env], database.env())
-            if "nothing to change" not in again.stdout:
-                raise SystemExit(f"the second seed changed something:\n{again.stdout}")
-            timings["cli first"].append(first.seconds)
-            timings["cli again"].append(again.seconds)
+            for key, (seconds, used) in one_round(database, args.env, psql).items():
+                wall[key].append(seconds)
+                cpu[key].append(used)
             database.drop()
 
             database = srv.create(template.name)
             engine = database.engine()
             started = time.perf_counter()
             datasets = seeding.load(default_seeds_dir(), args.env)
-            timings["load"].append(time.perf_counter() - started)
+            parts["load"].append(time.perf_counter() - started)
             started = time.perf_counter()
             report = seeding.apply(engine, datasets, env=args.env)
-            timings["apply first"].append(time.perf_counter() - started)
+            parts["apply first"].append(time.perf_counter() - started)
             started = time.perf_counter()
             second = seeding.apply(engine, datasets, env=args.env)
-            timings["apply again"].append(time.perf_counter() - started)
+            parts["apply again"].append(time.perf_counter() - started)
             assert not second.changed, "the second apply changed something"
             datasets_count = len(report.datasets)
-            inserted = sum(
-                table_report.inserted
-                for dataset in report.datasets
-                for table_report in dataset.tables
-            )
+            inserted = sum(d.inserted for d in report.datasets)
             engine.dispose()
             database.drop()
+        loads.append(load_average()[0])
         version = srv.version()
 
-    print(f"\nMachine: {machine(version)}\n")
-    labels = {
-        "cli first": "gxschema seed, first run (child process)",
-        "cli again": "gxschema seed, second run: no-op (child process)",
-        "load": "seeding.load: read, validate, generate demo rows (in process)",
-        "apply first": "seeding.apply, first run (in process)",
-        "apply again": "seeding.apply, second run: no-op (in process)",
-    }
+    print(f"\nMachine: {machine(version)}")
+    print(
+        f"Load average (1 min) over the rounds: {min(loads):.2f} to {max(loads):.2f} "
+        f"on {os.cpu_count()} cores\n"
+    )
+    floor = min(wall["python"]) + datasets_count * round_trip
+    rows = []
+    for key, label in LABELS.items():
+        if not wall[key]:
+            continue
+        rows.append(
+            [
+                label,
+                f"{min(wall[key]):.3f}",
+                f"{median(wall[key]):.3f}",
+                f"{min(cpu[key]):.3f}",
+                f"{median(cpu[key]):.3f}",
+                f"{min(wall[key]) / floor:.1f}x",
+            ]
+        )
     table(
-        f"Seeding {args.env} ({inserted:,} rows in {datasets_count} datasets), "
-        f"{args.rounds} rounds",
-        ["step", "median s", "fastest s"],
+        f"Seeding {args.env} ({inserted:,} rows in {datasets_count} datasets), whole "
+        f"processes, {args.rounds} rounds",
         [
-            [label, f"{median(timings[key]):.3f}", f"{min(timings[key]):.3f}"]
-            for key, label in labels.items()
+            "command",
+            "fastest s",
+            "median s",
+            "CPU fastest s",
+            "CPU median s",
+            f"fastest vs floor ({floor:.3f} s)",
+        ],
+        rows,
+    )
+    table(
+        f"The parts of a full seed of {args.env}, in this process, {args.rounds} rounds",
+        ["step", "fastest s", "median s"],
+        [
+            [
+                {
+                    "load": "seeding.load: read, validate, generate the demo rows",
+                    "apply first": "seeding.apply, first run",
+                    "apply again": "seeding.apply, again: compares every row, writes none",
+                }[key],
+                f"{min(values):.3f}",
+                f"{median(values):.3f}",
+            ]
+            for key, values in parts.items()
         ],
     )
+    print(
+        f"floor: the interpreter's start-up (python -c pass, fastest) plus one round trip "
+        f"({round_trip * 1000:.2f} ms, the median of 200 SELECT 1 on an open connection) "
+        f"per dataset"
+    )
+
+
+def measure_round_trip(database: Database) -> float:
+    """Seconds of one query's round trip on an open connection: the median of 200."""
+    import psycopg
+
+    times = []
+    with psycopg.connect(**database.libpq(), autocommit=True) as connection:
+        for _ in range(200):
+            started = time.perf_counter()
+            connection.execute("SELECT 1").fetchone()
+            times.append(time.perf_counter() - started)
+    return median(times)
 
 
 if __name__ == "__main__":
