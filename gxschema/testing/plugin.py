@@ -108,6 +108,15 @@ def chosen_backend(config: pytest.Config) -> Backend:
     return config.stash[_BACKEND]
 
 
+def use_backend(config: pytest.Config, backend: Backend) -> None:
+    """Make `backend` the run's, for a conftest that chooses its own way.
+
+    Call it from ``pytest_configure``, before the header or any fixture has chosen; the
+    project's own tests name their server with a variable of their own, for instance.
+    """
+    config.stash[_BACKEND] = backend
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     backend = chosen_backend(config)
     contents = config.stash[_CONTENTS]

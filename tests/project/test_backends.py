@@ -63,8 +63,14 @@ def _pytest_without_a_server(
         for k, v in os.environ.items()
         if not k.startswith(("GXSCHEMA_TEST_", "PYTEST_", "PG")) and k != "DATABASE_URL"
     }
-    # No Docker, no named server, and binaries looked for in an empty directory only.
-    env.update(GXSCHEMA_TEST_NO_DOCKER="1", GXSCHEMA_TEST_PG_BIN=str(tmp_path), **extra)
+    # No Docker, no named server, binaries looked for in an empty directory only, and not
+    # the embedded PostgreSQL (gxschema.testing's last resort).
+    env.update(
+        GXSCHEMA_TEST_NO_DOCKER="1",
+        GXSCHEMA_TEST_NO_EMBEDDED="1",
+        GXSCHEMA_TEST_PG_BIN=str(tmp_path),
+        **extra,
+    )
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", *args],
         cwd=ROOT,
