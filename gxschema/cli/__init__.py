@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -29,14 +29,18 @@ from gxschema.cli import (
     verify_command,
 )
 from gxschema.cli.context import STATE, report_closed_output
+from gxschema.cli.global_options import SHARED, command_line
 from gxschema.cli.output import Output
+
+if TYPE_CHECKING:
+    from typer._click import Command
 
 app = typer.Typer(
     name="gxschema",
     help="The PostgreSQL schema of the GX Protocol backend: migrate, seed, verify, back up.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
 
 
@@ -98,9 +102,11 @@ def main() -> None:
     argument it is, not read as an unknown option ``-1``. A reader that closed stdout
     (``gxschema status | head -1``) before the final flush gets the same one line and
     exit 1 as one that closed it while a command wrote (`report_closed_output`).
+    ``--json`` and ``--debug`` work after a command's name too (`global_options`).
     """
+    command = command_line(app)
     try:
-        app(args=_relative_targets_as_arguments(sys.argv[1:]), prog_name="gxschema")
+        _run(command, _relative_targets_as_arguments(sys.argv[1:]))
     except SystemExit:
         try:
             sys.stdout.flush()
@@ -110,6 +116,49 @@ def main() -> None:
             except typer.Exit as closed:
                 raise SystemExit(closed.exit_code) from None
         raise
+
+
+def _run(command: Command, args: list[str]) -> NoReturn:
+    """Run `command` on `args` and exit with its code; a usage error is one line, exit 2.
+
+    Click reports a wrong option or value with the usage, a hint and a framed panel;
+    every other error of gxschema is one ``gxschema: error:`` line on stderr (red on a
+    terminal, and the JSON error document on stdout with ``--json``), so this one is
+    too, naming the help to read. A group named without its command prints its help.
+    """
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
+    try:
+        returned = command.main(args=args, prog_name="gxschema", standalone_mode=False)
+    except NoArgsIsHelpError:  # its help is printed already
+        raise SystemExit(2) from None
+    except ClickException as error:
+        context = getattr(error, "ctx", None)
+        hint = f" (see '{context.command_path} --help')" if context is not None else ""
+        output = Output.current()
+        if not output.as_json and "--json" in args[: _end_of_options(args)]:
+            # parsing stopped before the command's own --json was read: it still counts
+            output = Output.use(Output(as_json=True))
+        # Typer checks a choice through pydantic, whose "Value error, " prefix says
+        # nothing to a person who typed a wrong value
+        message = error.format_message().replace(": Value error, ", ": ", 1)
+        output.error(f"{message}{hint}", code=error.exit_code)
+        raise SystemExit(error.exit_code) from None
+    except typer.Abort:  # end of input at a prompt
+        sys.stderr.write("gxschema: aborted\n")
+        raise SystemExit(1) from None
+    # Without standalone mode Typer returns an Exit's code (--help, --version, a
+    # command's exit) instead of exiting; a command that returns normally returns None.
+    raise SystemExit(returned if isinstance(returned, int) else 0)
+
+
+def _end_of_options(args: list[str]) -> int:
+    """Where the options end: at ``--``, or after the last word."""
+    return args.index("--") if "--" in args else len(args)
+
+
+FLAGS = frozenset({"--sql", "--allow-data-loss", *SHARED})
+"""Options of migrate and downgrade that take no value: a ``-N`` after one is the target."""
 
 
 def _relative_targets_as_arguments(argv: list[str]) -> list[str]:
@@ -129,7 +178,7 @@ def _relative_targets_as_arguments(argv: list[str]) -> list[str]:
             later, before = argv[cut], argv[cut - 1]
             if later == "--":
                 return argv
-            takes_value = before.startswith("--") and "=" not in before and before != "--sql"
+            takes_value = before.startswith("--") and "=" not in before and before not in FLAGS
             if later[:1] == "-" and later[1:].isdigit() and not takes_value:
                 return [*argv[:cut], *argv[cut + 1 :], "--", later]
         return argv

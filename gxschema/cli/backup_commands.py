@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gxschema.cli.context import STATE, connect, handle_errors, settings_or_embedded
-from gxschema.cli.options import DEFAULT_BACKUP_DIR, BackupDir, WaitSeconds
+from gxschema.cli.options import DEFAULT_BACKUP_DIR, BackupDir, BackupKind, WaitSeconds
 from gxschema.cli.output import Output
+from gxschema.cli.progress import ProgressBar, ShowProgress
 from gxschema.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -79,10 +80,11 @@ def backup_command(
             "with the source, drop the scratch database and set verifiedAt.",
         ),
     ] = False,
-    kind: Annotated[
-        str, typer.Option(help="Recorded kind: scheduled, manual or pre-migration.")
-    ] = "scheduled",
+    kind: Annotated[BackupKind, typer.Option(help="The kind recorded in BackupRecord.")] = (
+        "scheduled"
+    ),
     wait: WaitSeconds = 30.0,
+    progress: ShowProgress = None,
 ) -> None:
     """Dump the database (pg_dump, custom format) with a SHA-256 checksum; prune old dumps."""
     from gxschema import backup as backups
@@ -91,15 +93,21 @@ def backup_command(
     settings, _source = settings_or_embedded()
     engine = connect(settings, wait_seconds=wait)
     try:
-        result = backups.take_backup(
-            settings,
-            directory,
-            keep=keep,
-            kind=kind,
-            engine=engine,
-            count_rows=verify,
-            on_progress=output.info,
-        )
+        # The dump's size as pg_dump writes it: no total, since compressed it ends
+        # up far smaller than the database.
+        with ProgressBar(
+            output.errors, forced=progress, total=None, unit="bytes", description="pg_dump"
+        ) as bar:
+            result = backups.take_backup(
+                settings,
+                directory,
+                keep=keep,
+                kind=kind,
+                engine=engine,
+                count_rows=verify,
+                on_progress=output.info,
+                on_bytes=lambda done: bar.update(completed=done),
+            )
         data = result.as_dict()
         human = describe_backup(result)
         if verify:
@@ -153,6 +161,7 @@ def restore_command(
             "set those of the role that ran the migrations; re-grant afterwards).",
         ),
     ] = False,
+    progress: ShowProgress = None,
 ) -> None:
     """Restore a dump (its checksum checked first) into a database; never over data
     without --force."""
@@ -162,14 +171,23 @@ def restore_command(
     dump = _chosen_dump(directory, file, latest)
     settings, _source = settings_or_embedded()
     STATE.secrets = settings.secrets()
-    result = backups.restore(
-        settings,
-        dump,
-        target_database,
-        force=force,
-        privileges=not no_privileges,
-        on_progress=output.info,
-    )
+    # How far pg_restore has read into the dump, of its size.
+    with ProgressBar(
+        output.errors,
+        forced=progress,
+        total=dump.stat().st_size if dump.is_file() else None,
+        unit="bytes",
+        description="pg_restore",
+    ) as bar:
+        result = backups.restore(
+            settings,
+            dump,
+            target_database,
+            force=force,
+            privileges=not no_privileges,
+            on_progress=output.info,
+            on_bytes=lambda done: bar.update(completed=done),
+        )
     how = "replaced" if result.replaced else "created" if result.created else "was empty"
     output.result(
         result.as_dict(),

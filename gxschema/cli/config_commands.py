@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from gxschema.cli.context import connect, handle_errors, settings_or_embedded
+from gxschema.cli.options import ConfigValueType, choices
 from gxschema.cli.output import Output
 from gxschema.errors import ConfigError
 
@@ -32,7 +33,7 @@ DEFAULT_TENANT = "global"
 """`gxschema.platform.config.DEFAULT_TENANT`, written out so that the option's default
 costs no import of the models (tests/cli/test_config_cli.py checks that they agree)."""
 
-_TYPES = ", ".join(("string", "number", "boolean", "json"))
+_TYPES = ", ".join(choices(ConfigValueType))
 
 
 @contextmanager
@@ -132,8 +133,8 @@ def set_command(
     ],
     tenant: Tenant = DEFAULT_TENANT,
     value_type: Annotated[
-        str | None,
-        typer.Option("--type", help=f"Create KEY with this valueType ({_TYPES})."),
+        ConfigValueType | None,
+        typer.Option("--type", help="Create KEY with this valueType."),
     ] = None,
     description: Annotated[str | None, typer.Option(help="Also set the description.")] = None,
     secret: Annotated[

@@ -18,10 +18,14 @@ from gxschema.cli.backup_commands import describe_backup
 from gxschema.cli.context import connect, handle_errors, settings_or_embedded
 from gxschema.cli.options import (
     DEFAULT_BACKUP_DIR,
+    EnvironmentName,
     LockRetries,
     LockTimeout,
     StatementTimeout,
+    WaitSeconds,
+    deprecated_alias,
     migration_options,
+    renamed,
 )
 from gxschema.cli.output import Output
 from gxschema.errors import CheckFailedError
@@ -35,7 +39,7 @@ app = typer.Typer()
 @app.command()
 @handle_errors
 def deploy(
-    env: Annotated[str, typer.Option("--env", help="The environment: mainnet, testnet or devnet.")],
+    env: Annotated[EnvironmentName, typer.Option("--env", help="The environment to deploy.")],
     backup_first: Annotated[
         bool | None,
         typer.Option(
@@ -59,10 +63,8 @@ def deploy(
             "else ./backups).",
         ),
     ] = DEFAULT_BACKUP_DIR,
-    wait_timeout: Annotated[
-        float,
-        typer.Option(min=0, help="How long to wait for the database to answer, in seconds."),
-    ] = 120.0,
+    wait: WaitSeconds = 120.0,
+    wait_timeout: Annotated[float | None, deprecated_alias("--wait-timeout", "--wait")] = None,
     lock_timeout: LockTimeout = "5s",
     lock_retries: LockRetries = 10,
     statement_timeout: StatementTimeout = "15min",
@@ -78,15 +80,13 @@ def deploy(
     """Wait for the database, back up (optionally), migrate to head, seed, verify."""
     from gxschema.deploy import DeployRequest
     from gxschema.deploy import deploy as run_deploy
-    from gxschema.seeding.run import check_environment_name
 
-    check_environment_name(env)  # before the other options, as bad input (exit 2)
     request = DeployRequest(
         env=env,
         backup_first=backup_first,
         backup_always=backup_always,
         backup_dir=backup_dir,
-        wait_seconds=wait_timeout,
+        wait_seconds=renamed(wait, wait_timeout),
         migration=migration_options(lock_timeout, statement_timeout, lock_retries),
         reassign_environment=reassign_environment,
     )

@@ -18,6 +18,7 @@ import typer
 from gxschema import embedded
 from gxschema.cli.context import STATE, connect, handle_errors, settings_or_embedded
 from gxschema.cli.migrate_commands import run_migration
+from gxschema.cli.options import EnvironmentName
 from gxschema.cli.output import Output
 from gxschema.cli.seed_command import run_seed
 from gxschema.errors import ConfigError
@@ -36,7 +37,7 @@ app = typer.Typer()
 @handle_errors
 def up(
     env: Annotated[
-        str | None,
+        EnvironmentName | None,
         typer.Option(
             help="Seed for this environment (default: the one the database records, "
             f"else {EMBEDDED_ENVIRONMENT} for the embedded database).",
@@ -67,13 +68,14 @@ def up(
         # the environment decides before anything is written (the seed checks it again
         # under its lock, and records it)
         with engine.connect() as connection:
-            if env is None and source != "configured" and not environment.recorded(connection):
-                env = EMBEDDED_ENVIRONMENT  # the developer's own new database
-            env = environment.seed_environment(connection, env)
-            environment.check_target(connection, env)
+            wanted: str | None = env
+            if wanted is None and source != "configured" and not environment.recorded(connection):
+                wanted = EMBEDDED_ENVIRONMENT  # the developer's own new database
+            seeded_for = environment.seed_environment(connection, wanted)
+            environment.check_target(connection, seeded_for)
         result = run_migration("head", "upgrade", migrator.MigrationOptions(), 30.0)
         report = run_seed(
-            env=env,
+            env=seeded_for,
             seeds_dir=seeds_dir,
             only=None,
             dry_run=False,
@@ -99,7 +101,7 @@ def up(
         "revision": result.to_revision,
         "migrated": result.applied,
         "tables": tables,
-        "environment": env,
+        "environment": seeded_for,
         "seed": seeded,
     }
     inserted = sum(int(d.get("inserted", 0)) for d in seeded.get("datasets", []))
@@ -109,7 +111,7 @@ def up(
         f"database:  {url}\n"
         f"revision:  {result.to_revision} ({len(result.applied)} revision(s) applied now)\n"
         f"tables:    {tables}\n"
-        f"seeded:    {env}: {inserted} row(s) inserted, {updated} updated"
+        f"seeded:    {seeded_for}: {inserted} row(s) inserted, {updated} updated"
         f"{'' if report.changed else ' (nothing changed)'}",
     )
 

@@ -17,6 +17,9 @@ def silence_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+ERROR_STYLE = "red"
+
+
 class _Console(Console):
     """A rich console that notes a closed stdout (``gxschema migrate | head -1``).
 
@@ -62,11 +65,12 @@ class Output:
         return output
 
     def info(self, message: str) -> None:
-        """Progress for people; on stderr when JSON is the result on stdout."""
-        if self.as_json:
-            self.errors.print(message, markup=False)
-        else:
-            self.console.print(message, markup=False)
+        """Progress for people, on stderr: stdout holds only the result.
+
+        So ``gxschema migrate > result.txt`` captures what was done, a pipe reads only
+        the answer, and with ``--json`` stdout is one JSON document.
+        """
+        self.errors.print(message, markup=False)
 
     def result(self, data: dict[str, Any], human: str | None = None) -> None:
         self._result_printed = True
@@ -93,7 +97,13 @@ class Output:
         self.console.print(table)
 
     def error(self, message: str, *, code: int) -> None:
-        self.errors.print(f"gxschema: error: {message}", markup=False)
+        """The error on stderr: red on a terminal, plain when piped or with NO_COLOR.
+
+        Rich decides, as for every colour it prints: colour only where stderr is a
+        terminal, none with ``NO_COLOR`` set (no-color.org), and colour even into a
+        pipe with ``FORCE_COLOR`` set (a CI log that renders it).
+        """
+        self.errors.print(f"gxschema: error: {message}", markup=False, style=ERROR_STYLE)
         if self.as_json and not self._result_printed:  # stdout holds one JSON document
             try:
                 sys.stdout.write(json.dumps({"error": message, "exit_code": code}) + "\n")

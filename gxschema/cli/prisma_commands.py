@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from gxschema.cli.context import handle_errors
+from gxschema.cli.options import PrismaVersion
 from gxschema.cli.output import Output
 from gxschema.errors import CheckFailedError, ConfigError
 
@@ -33,7 +34,7 @@ def export_command(
         typer.Option("-o", "--output", help="Write to this file (default: stdout)."),
     ] = None,
     prisma_version: Annotated[
-        str,
+        PrismaVersion,
         typer.Option(
             "--prisma-version",
             help='6: the datasource names its URL (url = env("DATABASE_URL")), for '
@@ -45,10 +46,11 @@ def export_command(
     """Write the schema.prisma generated from the models (every table, enum, relation)."""
     from gxschema.prisma.export import STYLES, render_models
 
-    prisma_version = "6" if prisma_version == "5" else prisma_version  # same blocks
-    if prisma_version not in STYLES:
-        raise ConfigError(f"--prisma-version {prisma_version}: use 5, 6 or 7")
-    text = render_models(style=prisma_version)
+    style = "6" if prisma_version == "5" else prisma_version  # same blocks
+    if style not in STYLES:  # the choice's values and the renderer's styles disagree
+        raise ConfigError(f"--prisma-version {prisma_version}: use {', '.join(STYLES)}")
+    prisma_version = style
+    text = render_models(style=style)
     output = Output.current()
     if out is None:
         if output.as_json:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from gxschema.cli.context import connect, handle_errors, settings_or_embedded
+from gxschema.cli.options import EnvironmentName
 from gxschema.cli.output import Output
 
 if TYPE_CHECKING:
@@ -158,9 +159,9 @@ def _print(report: SeedReport, *, env: str, dry_run: bool, recording: Recording 
 @handle_errors
 def seed(
     env: Annotated[
-        str | None,
+        EnvironmentName | None,
         typer.Option(
-            help="devnet, testnet or mainnet, recorded in the database "
+            help="The environment to seed for, recorded in the database "
             "(default: the environment it records).",
             show_default=False,
         ),

@@ -29,13 +29,16 @@ CLOSED_PORT = "1"
 
 
 def assert_one_clear_line(ran: Ran, code: int) -> str:
-    """`ran` exited `code` with one ``gxschema: error:`` line; that line."""
+    """`ran` exited `code` with one ``gxschema: error:`` line, the last on stderr; that line.
+
+    The lines before it are the command's progress, which goes to stderr too.
+    """
     assert ran.code == code, ran.output
     lines = ran.stderr.strip().splitlines()
-    assert len(lines) == 1, ran.stderr
-    assert lines[0].startswith("gxschema: error: "), ran.stderr
+    errors = [line for line in lines if line.startswith("gxschema: error: ")]
+    assert len(errors) == 1 and lines[-1] == errors[0], ran.stderr
     assert "unexpected error" not in ran.output and "Traceback" not in ran.output
-    return lines[0]
+    return errors[0]
 
 
 def fragments(secret: str, size: int = 4) -> set[str]:
@@ -197,7 +200,7 @@ def test_a_closed_output_does_not_stop_a_deploy_half_way(
     """deploy prints progress before it migrates: a reader gone by then changes nothing
     of what it does; it runs to the end, then says the output was cut (exit 1)."""
     env = clean_env(**pg_server.env(empty_database))
-    ran = _piped_into_a_closed_reader(["deploy", "--env", "testnet", "--wait-timeout", "5"], env)
+    ran = _piped_into_a_closed_reader(["deploy", "--env", "testnet", "--wait", "5"], env)
     line = assert_one_clear_line(ran, 1)
     assert "output was closed" in line
     assert _revision(engine_for, empty_database) == migrator.scripts().get_current_head()

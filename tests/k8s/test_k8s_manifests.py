@@ -488,10 +488,10 @@ def test_migration_job_deploys_for_its_environment(overlay: str) -> None:
     args = container["args"]
     assert "command" not in container  # the image's entrypoint is `gxschema`
     assert args[:3] == ["deploy", "--env", ENVIRONMENTS[overlay]]
-    assert int(args[args.index("--wait-timeout") + 1]) < job["spec"]["activeDeadlineSeconds"]
+    assert int(args[args.index("--wait") + 1]) < job["spec"]["activeDeadlineSeconds"]
     mounts = mounts_of(job["spec"]["template"]["spec"], container)
     if ENVIRONMENTS[overlay] == "mainnet":
-        assert args[3:7] == ["--backup-first", "--backup-dir", "/backups", "--wait-timeout"]
+        assert args[3:7] == ["--backup-first", "--backup-dir", "/backups", "--wait"]
         mount, volume = mounts["/backups"]
         assert volume["persistentVolumeClaim"]["claimName"] == "postgres-backup-pvc"
         assert not mount.get("readOnly")
