@@ -9,6 +9,8 @@ nor the models.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -31,7 +33,7 @@ from gxschema.fake.pools import Pools
 from gxschema.fake.pools import build as build_pools
 from gxschema.fake.thresholds import PARALLEL_FROM, REBUILD_FROM
 from gxschema.fake.writer import Reporter, TableResult, copy_tables
-from gxschema.identifiers import quote
+from gxschema.identifiers import literal, quote
 from gxschema.locking import DBLocks
 
 FAKE_LOCK_KEY = DBLocks.FAKE_DATA.key()
@@ -188,57 +190,97 @@ def fill(
     with (
         Pieces(specs, options.batch, workers=workers, options=options, pools=pools) as source,
         engine.connect() as connection,
+        connection.begin(),
     ):
-        with connection.begin():
-            connection.execute(text("SET LOCAL lock_timeout = '10s'"))
-            connection.execute(select(func.pg_advisory_xact_lock(FAKE_LOCK_KEY)))
-            target = inspect(connection, demo_keys)
-            check(target, force=force, allow_testnet=allow_testnet)
-            if target.existing:
-                report.replaced = dict(target.existing)
-                empty_filled_tables(connection)
-            started = time.perf_counter()
-            saved: list[deferred.Saved] = []
-            rebuild_table = None
-            if rebuild_indexes:
-                connection.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
-                saved = deferred.save(connection, [spec.table for spec in specs])
-                deferred.drop(connection, saved)
+        connection.execute(text("SET LOCAL lock_timeout = '10s'"))
+        connection.execute(select(func.pg_advisory_xact_lock(FAKE_LOCK_KEY)))
+        target = inspect(connection, demo_keys)
+        check(target, force=force, allow_testnet=allow_testnet)
+        if target.existing:
+            report.replaced = dict(target.existing)
+            empty_filled_tables(connection)
+        started = time.perf_counter()
+        saved: list[deferred.Saved] = []
+        frozen: set[str] = set()
+        rebuild_table = None
+        if rebuild_indexes:
+            connection.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+            saved = deferred.save(connection, [spec.table for spec in specs])
+            deferred.drop(connection, saved)
+            frozen = _truncate_empty(connection, [spec.table for spec in specs])
 
-                def rebuild_table(spec: TableSpec) -> None:
-                    deferred.restore_table(connection, saved, spec.table)
+            def rebuild_table(spec: TableSpec) -> None:
+                deferred.restore_table(connection, saved, spec.table)
 
-            driver = cast("psycopg.Connection[Any]", connection.connection.driver_connection)
-            report.tables = copy_tables(
-                driver,
-                specs,
-                batch=options.batch,
-                reporter=reporter,
-                source=source,
-                after_table=rebuild_table,
+        driver = cast("psycopg.Connection[Any]", connection.connection.driver_connection)
+        report.tables = copy_tables(
+            driver,
+            specs,
+            batch=options.batch,
+            reporter=reporter,
+            source=source,
+            after_table=rebuild_table,
+            freeze=frozen,
+        )
+        source.close()  # the workers are done: let them go before the foreign keys
+        if saved:
+            rebuilt = time.perf_counter()
+            _restore_foreign_keys(connection, saved, reporter)
+            report.rebuild_seconds = (
+                sum(result.index_seconds or 0.0 for result in report.tables)
+                + time.perf_counter()
+                - rebuilt
             )
-            source.close()  # the workers are done: let them go before the foreign keys
-            if saved:
-                rebuilt = time.perf_counter()
-                _restore_foreign_keys(connection, saved, reporter)
-                report.rebuild_seconds = (
-                    sum(result.index_seconds or 0.0 for result in report.tables)
-                    + time.perf_counter()
-                    - rebuilt
-                )
-            report.seconds = time.perf_counter() - started
-        if analyze:
-            started = time.perf_counter()
-            if reporter is not None:  # a step of its own: the bar says what it waits for
-                reporter.start("ANALYZE", len(specs))
-            with connection.begin():
-                names = ", ".join(quote(spec.table) for spec in specs)
-                connection.execute(text(f"ANALYZE {names}"))
-            report.analyze_seconds = time.perf_counter() - started
-            if reporter is not None:
-                reporter.advance(len(specs))
-                reporter.finish()
+        report.seconds = time.perf_counter() - started
+    if analyze:
+        started = time.perf_counter()
+        if reporter is not None:  # a step of its own: the bar says what it waits for
+            reporter.start("ANALYZE", len(specs))
+        analyze_tables(engine, [spec.table for spec in specs], sessions=available_cpus())
+        report.analyze_seconds = time.perf_counter() - started
+        if reporter is not None:
+            reporter.advance(len(specs))
+            reporter.finish()
     return report
+
+
+def _truncate_empty(connection: Connection, tables: Sequence[str]) -> set[str]:
+    """TRUNCATE those of `tables` that hold no row; return their names.
+
+    Truncated in this transaction (cheap: they are empty, and with their keys dropped
+    nothing points at them), their COPY may write the rows frozen (`copy_tables`).
+    A table still holding the devnet demo rows, which fake adds to, is left as it is.
+    """
+    probes = " UNION ALL ".join(
+        f"SELECT {literal(name)} WHERE NOT EXISTS (SELECT FROM {quote(name)})" for name in tables
+    )
+    empty = {str(name) for (name,) in connection.execute(text(probes))}
+    if empty:
+        connection.execute(text(f"TRUNCATE TABLE {', '.join(quote(name) for name in empty)}"))
+    return empty
+
+
+def analyze_tables(engine: Engine, tables: Sequence[str], *, sessions: int) -> None:
+    """ANALYZE `tables` (given largest first) over up to `sessions` connections at once.
+
+    After the commit, so nothing stops the work being shared: in one session
+    ``ANALYZE a, b, c`` samples the tables one after the other on one core. The tables
+    are dealt out in turn, so each session gets its share of the large ones.
+    """
+    shares = [list(tables[number::sessions]) for number in range(max(1, sessions))]
+
+    def analyze(share: list[str]) -> None:
+        with engine.connect() as connection, connection.begin():
+            connection.execute(text(f"ANALYZE {', '.join(quote(name) for name in share)}"))
+
+    shares = [share for share in shares if share]
+    if len(shares) <= 1:
+        for share in shares:
+            analyze(share)
+        return
+    with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+        for done in [pool.submit(analyze, share) for share in shares]:
+            done.result()
 
 
 def _restore_foreign_keys(

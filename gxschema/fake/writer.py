@@ -9,7 +9,7 @@ rows arrive. Only a bounded number of pieces is ever in memory.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -134,12 +134,17 @@ def copy_tables(
     reporter: Reporter | None = None,
     source: Iterable[Piece] | None = None,
     after_table: Callable[[TableSpec], None] | None = None,
+    freeze: Collection[str] = (),
 ) -> list[TableResult]:
     """COPY every spec's rows into its table, in order, inside the connection's transaction.
 
     The rows come as COPY text from `source` (`parallel.Pieces`: worker processes),
     by default made here, `batch` rows at a time. `after_table` runs once a table is
     loaded (to build its indexes while the workers make the next tables' rows).
+    The tables named in `freeze` get their rows written frozen (``COPY ... (FREEZE)``:
+    they must have been created or truncated in this transaction), already marked
+    committed and visible to all: neither the ANALYZE after the load nor the first
+    readers and VACUUM then rewrite every page to set hint bits, as after a plain COPY.
     Raises RuntimeError if a generator yields a different number of rows than its
     spec announced (a bug: the transaction is then rolled back by the caller).
     """
@@ -151,9 +156,10 @@ def copy_tables(
     results: list[TableResult] = []
     with connection.cursor() as cursor:
         for number, spec in enumerate(specs):
-            statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            statement = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
                 sql.Identifier(spec.table),
                 sql.SQL(", ").join(sql.Identifier(column) for column in spec.columns),
+                sql.SQL(" (FREEZE)" if spec.table in freeze else ""),
             )
             reporter.start(spec.table, spec.count)
             started = time.perf_counter()
