@@ -137,16 +137,18 @@ def test_a_service_project_gets_isolated_databases_and_leaves_none(
     assert _databases(pg_server, prefix) == []
 
 
-def test_with_no_server_to_be_had_the_error_is_one_line(
+def test_with_no_server_to_be_had_the_error_is_one_line_and_other_tests_run(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path
 ) -> None:
     monkeypatch.delenv("GXSCHEMA_TEST_DATABASE_URL", raising=False)
     monkeypatch.setenv("GXSCHEMA_TEST_NO_DOCKER", "1")
     monkeypatch.setenv("GXSCHEMA_TEST_NO_EMBEDDED", "1")
     monkeypatch.setenv("GXSCHEMA_TEST_PG_BIN", str(tmp_path))  # holds no pg_ctl
-    pytester.makepyfile("def test_needs_one(gxschema_session):\n    pass\n")
+    pytester.makepyfile(
+        "def test_needs_one(gxschema_session):\n    pass\n\ndef test_needs_none():\n    pass\n"
+    )
     ran = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    ran.assert_outcomes(errors=1)
+    ran.assert_outcomes(passed=1, errors=1)  # a test without the fixtures is not disturbed
     output = ran.stdout.str()
     assert "Traceback" not in output and "During handling" not in output
     explained = [line for line in output.splitlines() if line.startswith("no PostgreSQL server")]
