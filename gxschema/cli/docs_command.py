@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from gxschema.cli.context import handle_errors
+from gxschema.cli.options import deprecated_alias, renamed
 from gxschema.cli.output import Output
 from gxschema.errors import CheckFailedError
 
@@ -37,18 +38,21 @@ def docs(
     out: Annotated[
         Path,
         typer.Option(
-            "--out",
+            "-o",
+            "--output",
             help="Folder of the schema reference (default docs/schema). The generated "
             "blocks of schema-notes.md and scaling.md and the *.dot diagrams in the "
             "folder above it are kept up to date too.",
         ),
     ] = DEFAULT_OUT,
+    out_before: Annotated[Path | None, deprecated_alias("--out", "--output")] = None,
 ) -> None:
     """Generate the schema reference and ER diagrams from the models (or --check them)."""
     from gxschema import docs as generator
     from gxschema.docs import diagrams
     from gxschema.docs.generate import show
 
+    out = renamed(out, out_before)  # --output, as `prisma export` names where it writes
     output = Output.current()
     planned = generator.plan(out)
     if check:

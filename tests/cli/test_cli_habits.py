@@ -228,7 +228,8 @@ def test_the_prisma_versions_are_the_renderers_styles() -> None:
 # --- one name for one option --------------------------------------------------------------
 
 
-def test_every_wait_for_the_database_is_called_wait() -> None:
+def test_one_name_for_one_option_on_every_command() -> None:
+    # the wait for the database is --wait, where a command writes is --output
     for path, command in _commands(command_line(app)):
         names = {
             name
@@ -236,7 +237,7 @@ def test_every_wait_for_the_database_is_called_wait() -> None:
             if not getattr(parameter, "hidden", False)
             for name in parameter.opts
         }
-        assert not {"--wait-timeout", "--timeout"} & names, f"gxschema {' '.join(path)}"
+        assert not {"--wait-timeout", "--timeout", "--out"} & names, f"gxschema {' '.join(path)}"
 
 
 def test_the_old_wait_timeout_still_works_with_a_note() -> None:
@@ -250,6 +251,15 @@ def test_the_old_wait_timeout_still_works_with_a_note() -> None:
     assert "gave up after 0s" in new.stderr
     shown = gxschema("deploy", "--help", env=clean_env(**WIDE))
     assert "--wait " in shown.stdout and "--wait-timeout" not in shown.stdout
+
+
+def test_the_old_out_of_docs_still_works_with_a_note(tmp_path) -> None:
+    old = gxschema("docs", "--check", "--out", str(tmp_path / "schema"), env=clean_env())
+    new = gxschema("docs", "--check", "-o", str(tmp_path / "schema"), env=clean_env())
+    assert old.code == new.code == 1  # nothing generated there yet: both name that folder
+    assert "gxschema: note: --out is deprecated; use --output" in old.stderr
+    assert "deprecated" not in new.stderr
+    assert old.stdout == new.stdout and str(tmp_path / "schema") in new.stdout
 
 
 # --- results on stdout, progress on stderr ----------------------------------------------------
