@@ -1,7 +1,9 @@
 """A pytest plugin for services' own tests: a migrated database, engines and rolled-back sessions.
 
-``pip install 'gxschema[testing]'`` registers it (entry point ``pytest11``); nothing to
-import or configure (``-p no:gxschema`` turns it off). Tests that use none of its fixtures
+The entry point (``pytest11``) comes with the package, so pytest loads it wherever gxschema
+is installed; ``pip install 'gxschema[testing]'`` adds what the fixtures use (pytest-asyncio,
+pytest-postgresql, testcontainers). Nothing to import or configure (``-p no:gxschema`` turns
+it off). Tests that use none of its fixtures
 never start or reach a server. A service's test uses the fixtures by name::
 
     from gxschema.models import Country
