@@ -67,7 +67,7 @@ def test_up_from_a_fresh_clone_then_again_changes_nothing(project: Path) -> None
     assert url.startswith("postgresql://") and str(project) in url
 
     before = _row_versions(url)
-    assert len(before["Country"]) == 249
+    assert len(before["Country"]) == 250
     assert before["UserProfile"], "devnet demo users are seeded by default"
     assert summary["environment"] == "devnet"
     assert _recorded_environment(url) == "devnet"  # so production-only refusals never apply
