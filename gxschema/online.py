@@ -351,7 +351,9 @@ def add_foreign_key_not_valid(
         f"{_referential_action('ON DELETE', ondelete)}"
         f"{_referential_action('ON UPDATE', onupdate)} NOT VALID"
     )
-    if not _offline() and constraint_exists(op.get_bind(), source_table, name):
+    if _offline():
+        statement = _unless_constraint_exists_sql(source_table, name, statement)
+    elif constraint_exists(op.get_bind(), source_table, name):
         return
     execute_with_lock_retries(statement)
 
@@ -366,9 +368,26 @@ def add_check_not_valid(name: str, table: str, condition: str) -> None:
     statement = (
         f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} CHECK ({condition}) NOT VALID"
     )
-    if not _offline() and constraint_exists(op.get_bind(), table, name):
+    if _offline():
+        statement = _unless_constraint_exists_sql(table, name, statement)
+    elif constraint_exists(op.get_bind(), table, name):
         return
     execute_with_lock_retries(statement)
+
+
+def _unless_constraint_exists_sql(table: str, name: str, statement: str) -> str:
+    """Offline stand-in for `constraint_exists`: `statement` only if `name` is not there.
+
+    PostgreSQL has no ``ADD CONSTRAINT IF NOT EXISTS``; without this check, offline
+    SQL run again after it stopped half-way would fail at the constraint the first
+    run added. The dollar quote is tagged, so a CHECK condition holding ``$$`` cannot
+    end the block early.
+    """
+    return (
+        "DO $gxschema$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint "
+        f"WHERE conrelid = to_regclass({literal(quote(table))}) AND conname = {literal(name)}) "
+        f"THEN {statement}; END IF; END $gxschema$"
+    )
 
 
 def validate_constraint(table: str, name: str) -> None:

@@ -8,6 +8,7 @@ between them, so it cannot be one transaction: the documented command is
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shlex
@@ -16,7 +17,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
 from sqlalchemy import text
+
+from gxschema import online
 
 from ..support.cli import clean_env, gxschema
 from ..support.paths import ROOT
@@ -93,3 +98,47 @@ def test_one_transaction_is_refused_before_anything_changes(
             text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
         ).scalar()
     assert tables == 0
+
+
+def _offline_online_sql() -> str:
+    """What a revision's NOT VALID constraints and NOT NULL render to as offline SQL."""
+    buffer = io.StringIO()
+    context = MigrationContext.configure(
+        dialect_name="postgresql",
+        opts={"as_sql": True, "output_buffer": buffer, "literal_binds": True},
+    )
+    with Operations.context(context):
+        online.add_foreign_key_not_valid(
+            "Child_parentId_fkey", "Child", "Parent", ["parentId"], ["id"]
+        )
+        online.add_check_not_valid("Child_id_positive", "Child", '"id" > 0')
+        online.set_not_null_via_check("Child", "parentId")
+    return buffer.getvalue()
+
+
+def test_offline_not_valid_constraints_can_run_again(pg_server, empty_database, tmp_path) -> None:
+    """Offline SQL that stopped half-way is run again: a constraint already added is skipped."""
+    sql = _offline_online_sql()
+    assert sql.count("IF NOT EXISTS (SELECT 1 FROM pg_constraint") == 3
+    setup = 'CREATE TABLE "Parent" (id int PRIMARY KEY);\n'
+    setup += 'CREATE TABLE "Child" (id int PRIMARY KEY, "parentId" int);\n'
+    setup += 'INSERT INTO "Parent" VALUES (1); INSERT INTO "Child" VALUES (1, 1);\n'
+    script = tmp_path / "constraints.sql"
+    script.write_text(f"BEGIN;\n{sql}COMMIT;\n")
+    env = {**os.environ, **pg_server.env(empty_database)}
+    base = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1"]
+    assert _psql([*base, "-c", setup], env).returncode == 0
+    for run in ("first", "again"):
+        ran = _psql([*base, "-f", str(script)], env)
+        assert ran.returncode == 0, f"{run}: {ran.stderr}"
+    listed = _psql(
+        [
+            *base,
+            "-At",
+            "-c",
+            "SELECT conname, convalidated FROM pg_constraint "
+            "WHERE conrelid = '\"Child\"'::regclass AND contype <> 'p' ORDER BY 1",
+        ],
+        env,
+    )
+    assert listed.stdout.split() == ["Child_id_positive|f", "Child_parentId_fkey|f"]
