@@ -85,12 +85,12 @@ def test_up_in_a_subfolder_uses_the_database_above(project: Path) -> None:
     assert not (_deep(project) / ".gxschema").exists()
 
 
-def _alembic(*args: str, env: dict[str, str]) -> Ran:
-    """`python -m alembic` from the checkout, as a developer types it there."""
+def _alembic(*args: str, env: dict[str, str], cwd: Path = ROOT) -> Ran:
+    """`python -m alembic`, from the checkout unless told, as a developer types it there."""
     completed = subprocess.run(
         [sys.executable, "-m", "alembic", *args],
         env=env,
-        cwd=ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=300,
@@ -125,5 +125,10 @@ def test_alembic_upgrade_head_uses_the_embedded_database(project: Path) -> None:
     assert "Running upgrade 0005 -> 0006" in ran.output
     current = _alembic("current", env=env)
     assert current.code == 0 and "0006 (head)" in current.stdout, current.output
+    # From a folder inside the project, with nothing named: found upward, as gxschema does.
+    inside = _alembic(
+        "-c", str(ROOT / "alembic.ini"), "current", env=_nothing_configured(), cwd=_deep(project)
+    )
+    assert inside.code == 0 and "0006 (head)" in inside.stdout, inside.output
     status = gxschema("--json", "status", env=clean_env(), cwd=project)
     assert json.loads(status.stdout)["current_revision"] == "0006"
