@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gxschema.cli.context import STATE, connect, handle_errors, settings_or_embedded
-from gxschema.cli.options import DEFAULT_BACKUP_DIR, BackupDir, BackupKind, WaitSeconds
+from gxschema.cli.options import (
+    DEFAULT_BACKUP_DIR,
+    BackupDir,
+    BackupDirBefore,
+    BackupKind,
+    WaitSeconds,
+    renamed,
+)
 from gxschema.cli.output import Output
 from gxschema.cli.progress import ProgressBar, ShowProgress
 from gxschema.errors import ConfigError
@@ -69,6 +76,7 @@ app = typer.Typer()
 @handle_errors
 def backup_command(
     directory: BackupDir = DEFAULT_BACKUP_DIR,
+    directory_before: BackupDirBefore = None,
     keep: Annotated[
         int, typer.Option(min=1, help="Keep only the newest KEEP dumps of this database.")
     ] = 30,
@@ -89,6 +97,7 @@ def backup_command(
     """Dump the database (pg_dump, custom format) with a SHA-256 checksum; prune old dumps."""
     from gxschema import backup as backups
 
+    directory = renamed(directory, directory_before)
     output = Output.current()
     settings, _source = settings_or_embedded()
     engine = connect(settings, wait_seconds=wait)
@@ -139,11 +148,13 @@ def restore_command(
         ),
     ],
     directory: BackupDir = DEFAULT_BACKUP_DIR,
+    directory_before: BackupDirBefore = None,
     file: Annotated[
-        str | None, typer.Option("--file", help="The dump's file name in DIR (or a path).")
+        str | None,
+        typer.Option("--file", help="The dump's file name in BACKUP_DIR (or a path)."),
     ] = None,
     latest: Annotated[
-        bool, typer.Option("--latest", help="Restore the newest dump in DIR.")
+        bool, typer.Option("--latest", help="Restore the newest dump in BACKUP_DIR.")
     ] = False,
     force: Annotated[
         bool,
@@ -168,7 +179,7 @@ def restore_command(
     from gxschema import backup as backups
 
     output = Output.current()
-    dump = _chosen_dump(directory, file, latest)
+    dump = _chosen_dump(renamed(directory, directory_before), file, latest)
     settings, _source = settings_or_embedded()
     STATE.secrets = settings.secrets()
     # How far pg_restore has read into the dump, of its size.

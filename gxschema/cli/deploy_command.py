@@ -9,7 +9,6 @@ migration exits 1 once the summary is printed.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,6 +17,7 @@ from gxschema.cli.backup_commands import describe_backup
 from gxschema.cli.context import connect, handle_errors, settings_or_embedded
 from gxschema.cli.options import (
     DEFAULT_BACKUP_DIR,
+    BackupDir,
     EnvironmentName,
     LockRetries,
     LockTimeout,
@@ -55,14 +55,7 @@ def deploy(
             help="Back up before migrating even when no revision is pending.",
         ),
     ] = False,
-    backup_dir: Annotated[
-        Path,
-        typer.Option(
-            envvar="GXSCHEMA_BACKUP_DIR",
-            help="Folder of the pre-migration dump (default: $GXSCHEMA_BACKUP_DIR, "
-            "else ./backups).",
-        ),
-    ] = DEFAULT_BACKUP_DIR,
+    backup_dir: BackupDir = DEFAULT_BACKUP_DIR,
     wait: WaitSeconds = 120.0,
     wait_timeout: Annotated[float | None, deprecated_alias("--wait-timeout", "--wait")] = None,
     lock_timeout: LockTimeout = "5s",

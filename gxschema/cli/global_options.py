@@ -7,9 +7,10 @@ command function (and count on each new command to remember), the built command
 tree is given them once, here: every command and group below the root gets a copy of
 the root's own option, with the same name, help and parsing, so it is listed in that
 command's ``--help`` and completed by the shell, and ``--`` still ends the options as
-Click has it. A copy sets what the root's option sets (`apply`), and only to turn a
+Click has it. A copy sets what the root's option sets (`SHARED`), and only to turn a
 flag on: the root's callback has already run when a subcommand's options are parsed,
-so ``gxschema --json status`` stays JSON.
+so ``gxschema --json status`` stays JSON. (A usage error that stops the parsing before
+a copy is read is settled in `gxschema.cli.main`, which looks for ``--json`` itself.)
 """
 
 from __future__ import annotations

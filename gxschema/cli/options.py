@@ -76,16 +76,19 @@ def renamed(value: T, old_value: T | None) -> T:
 
 
 DEFAULT_BACKUP_DIR = Path("backups")
-"""Where dumps go unless ``--dir``/``--backup-dir`` or ``$GXSCHEMA_BACKUP_DIR`` say."""
+"""Where dumps go unless ``--backup-dir`` or ``$GXSCHEMA_BACKUP_DIR`` say."""
 
 BackupDir = Annotated[
     Path,
     typer.Option(
-        "--dir",
+        "--backup-dir",
         envvar="GXSCHEMA_BACKUP_DIR",
         help="Folder of the dumps (default: $GXSCHEMA_BACKUP_DIR, else ./backups).",
     ),
 ]
+"""The folder of the dumps, by one name for backup, restore and deploy."""
+BackupDirBefore = Annotated[Path | None, deprecated_alias("--dir", "--backup-dir")]
+"""What backup and restore called it before deploy's name became everyone's."""
 
 
 def migration_options(

@@ -247,7 +247,7 @@ def test_backup_writes_a_dump_its_checksum_and_a_record(
     _fill(engine)
     directory = tmp_path / "backups"
 
-    result = cli(head_database)("--json", "backup", "--dir", str(directory))
+    result = cli(head_database)("--json", "backup", "--backup-dir", str(directory))
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -290,7 +290,7 @@ def test_keep_prunes_the_oldest_dump_and_marks_its_record(
     directory = tmp_path / "backups"
     run = cli(head_database)
     for _ in range(3):  # within the same second: names get -1, -2 and still sort
-        result = run("backup", "--dir", str(directory), "--keep", "2")
+        result = run("backup", "--backup-dir", str(directory), "--keep", "2")
         assert result.exit_code == 0, result.output
 
     dumps = sorted(directory.glob("*.dump"))
@@ -309,7 +309,7 @@ def test_keep_prunes_the_oldest_dump_and_marks_its_record(
 def test_backup_of_an_empty_database_is_taken_but_not_recorded(
     cli, empty_database, tmp_path: Path
 ) -> None:
-    result = cli(empty_database)("--json", "backup", "--dir", str(tmp_path))
+    result = cli(empty_database)("--json", "backup", "--backup-dir", str(tmp_path))
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["recorded"] is False and data["schema_revision"] is None
@@ -325,11 +325,11 @@ def test_backup_then_restore_gives_identical_tables(
     source = engine_for(head_database)
     _fill(source)
     run = cli(head_database)
-    assert run("backup", "--dir", str(tmp_path)).exit_code == 0
+    assert run("backup", "--backup-dir", str(tmp_path)).exit_code == 0
 
     # Into a database that does not exist yet (created), and into an existing empty one.
     for target in (new_database, empty_database):
-        result = run("restore", "--dir", str(tmp_path), "--latest", "--target-database", target)
+        result = run("restore", "--backup-dir", str(tmp_path), "--latest", "--target-database", target)
         assert result.exit_code == 0, result.output
 
         # The dump holds its own BackupRecord row as it was while dumping ('running');
@@ -348,20 +348,20 @@ def test_a_tampered_dump_is_refused_and_nothing_is_restored(
     cli, pg_server, head_database, empty_database, new_database, engine_for, tmp_path: Path
 ) -> None:
     run = cli(head_database)
-    assert run("backup", "--dir", str(tmp_path)).exit_code == 0
+    assert run("backup", "--backup-dir", str(tmp_path)).exit_code == 0
     (dump,) = tmp_path.glob("*.dump")
     content = bytearray(dump.read_bytes())
     content[len(content) // 2] ^= 0xFF
     dump.write_bytes(bytes(content))
 
     result = run(
-        "restore", "--dir", str(tmp_path), "--file", dump.name, "--target-database", new_database
+        "restore", "--backup-dir", str(tmp_path), "--file", dump.name, "--target-database", new_database
     )
     assert result.exit_code == 1
     assert "does not match its checksum" in result.stderr
     assert new_database not in _databases(pg_server)
 
-    result = run("restore", "--dir", str(tmp_path), "--latest", "--target-database", empty_database)
+    result = run("restore", "--backup-dir", str(tmp_path), "--latest", "--target-database", empty_database)
     assert result.exit_code == 1
     assert _fingerprint(engine_for(empty_database)) == {}
 
@@ -376,8 +376,8 @@ def test_restore_refuses_a_non_empty_database_without_force(
         connection.execute(text('CREATE TABLE "Precious" (id int)'))
         connection.execute(text('INSERT INTO "Precious" VALUES (1)'))
     run = cli(head_database)
-    assert run("backup", "--dir", str(tmp_path)).exit_code == 0
-    restore = ("restore", "--dir", str(tmp_path), "--latest", "--target-database", empty_database)
+    assert run("backup", "--backup-dir", str(tmp_path)).exit_code == 0
+    restore = ("restore", "--backup-dir", str(tmp_path), "--latest", "--target-database", empty_database)
 
     refused = run(*restore)
     assert refused.exit_code == 2
@@ -397,7 +397,7 @@ def test_restore_refuses_a_non_empty_database_without_force(
 def test_restore_needs_exactly_one_of_file_and_latest(cli, head_database, tmp_path) -> None:
     run = cli(head_database)
     for extra in ([], ["--latest", "--file", "x.dump"]):
-        result = run("restore", "--dir", str(tmp_path), "--target-database", "x", *extra)
+        result = run("restore", "--backup-dir", str(tmp_path), "--target-database", "x", *extra)
         assert result.exit_code == 2
         assert "--file NAME or --latest" in result.stderr
 
@@ -411,7 +411,7 @@ def test_backup_verify_sets_verified_at_and_drops_the_scratch_database(
     engine = engine_for(head_database)
     _fill(engine)
 
-    result = cli(head_database)("--json", "backup", "--dir", str(tmp_path), "--verify")
+    result = cli(head_database)("--json", "backup", "--backup-dir", str(tmp_path), "--verify")
 
     assert result.exit_code == 0, result.output
     verified = json.loads(result.stdout)["verify"]
@@ -454,7 +454,7 @@ def test_a_failed_pg_dump_leaves_no_file_records_failure_and_hides_the_password(
 ) -> None:
     run = cli(head_database, PGUSER=unprivileged_role, PGPASSWORD=ROLE_PASSWORD)
 
-    result = run("backup", "--dir", str(tmp_path))
+    result = run("backup", "--backup-dir", str(tmp_path))
 
     assert result.exit_code == 1
     assert "permission denied" in result.stderr and "no dump was written" in result.stderr
@@ -475,7 +475,7 @@ def test_a_missing_database_fails_cleanly(
         PGPASSWORD=ROLE_PASSWORD,
         PGDATABASE="gxtest_no_such_database",
     )
-    result = run("backup", "--dir", str(tmp_path), "--wait", "0")
+    result = run("backup", "--backup-dir", str(tmp_path), "--wait", "0")
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
     assert SECRET_MARKER not in result.output + result.stderr
@@ -487,7 +487,7 @@ def test_an_unusable_backup_directory_is_a_configuration_error(
 ) -> None:
     not_a_directory = tmp_path / "file"
     not_a_directory.write_text("x")
-    result = cli(head_database)("backup", "--dir", str(not_a_directory / "sub"))
+    result = cli(head_database)("backup", "--backup-dir", str(not_a_directory / "sub"))
     assert result.exit_code == 2
     assert "cannot create the backup directory" in result.stderr
 

@@ -28,7 +28,7 @@ def test_backup_and_restore_show_bytes_on_stderr_and_only_the_result_on_stdout(
     pg_server, head_database, tmp_path: Path
 ) -> None:
     env = clean_env(**pg_server.env(head_database))
-    backup = gxschema("backup", "--dir", str(tmp_path), "--progress", "--json", env=env)
+    backup = gxschema("backup", "--backup-dir", str(tmp_path), "--progress", "--json", env=env)
     assert backup.code == 0, backup.output
     dumped = json.loads(backup.stdout)  # stdout: the one JSON document, no bar in it
     assert re.search(rf"pg_dump .*{AMOUNT}", backup.stderr), backup.stderr
@@ -36,7 +36,7 @@ def test_backup_and_restore_show_bytes_on_stderr_and_only_the_result_on_stdout(
     target = f"gxtest_progress_{uuid.uuid4().hex[:8]}"
     try:
         restore = gxschema(
-            "restore", "--dir", str(tmp_path), "--latest", "--target-database", target,
+            "restore", "--backup-dir", str(tmp_path), "--latest", "--target-database", target,
             "--progress", "--json", env=env,
         )  # fmt: skip
         assert restore.code == 0, restore.output
@@ -54,7 +54,7 @@ def test_no_bar_when_stderr_is_not_a_terminal_unless_forced(
     pg_server, head_database, tmp_path: Path
 ) -> None:
     env = clean_env(**pg_server.env(head_database))
-    plain = gxschema("backup", "--dir", str(tmp_path), env=env)
+    plain = gxschema("backup", "--backup-dir", str(tmp_path), env=env)
     assert plain.code == 0, plain.output
     assert HIDE_CURSOR not in plain.stderr and not re.search(AMOUNT, plain.stderr)
     assert "dumping" in plain.stderr  # the steps are still said

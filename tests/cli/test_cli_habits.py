@@ -13,6 +13,7 @@ import pty
 import re
 import subprocess
 import sys
+import uuid
 from typing import Any
 
 import pytest
@@ -229,7 +230,8 @@ def test_the_prisma_versions_are_the_renderers_styles() -> None:
 
 
 def test_one_name_for_one_option_on_every_command() -> None:
-    # the wait for the database is --wait, where a command writes is --output
+    # the wait for the database is --wait, where a command writes is --output, the
+    # folder of the dumps is --backup-dir
     for path, command in _commands(command_line(app)):
         names = {
             name
@@ -237,7 +239,8 @@ def test_one_name_for_one_option_on_every_command() -> None:
             if not getattr(parameter, "hidden", False)
             for name in parameter.opts
         }
-        assert not {"--wait-timeout", "--timeout", "--out"} & names, f"gxschema {' '.join(path)}"
+        old = {"--wait-timeout", "--timeout", "--out", "--dir"}
+        assert not old & names, f"gxschema {' '.join(path)}"
 
 
 def test_the_old_wait_timeout_still_works_with_a_note() -> None:
@@ -251,6 +254,25 @@ def test_the_old_wait_timeout_still_works_with_a_note() -> None:
     assert "gave up after 0s" in new.stderr
     shown = gxschema("deploy", "--help", env=clean_env(**WIDE))
     assert "--wait " in shown.stdout and "--wait-timeout" not in shown.stdout
+
+
+def test_the_old_dir_of_backup_and_restore_still_works_with_a_note(
+    pg_server, head_database, env_for, tmp_path
+) -> None:
+    env = env_for(head_database)
+    ran = gxschema("backup", "--dir", str(tmp_path), env=env)
+    assert ran.code == 0, ran.output
+    assert "gxschema: note: --dir is deprecated; use --backup-dir" in ran.stderr
+    assert [path.suffix for path in sorted(tmp_path.iterdir())] == [".dump", ".sha256"]
+    target = f"gxtest_habits_{uuid.uuid4().hex[:8]}"
+    restored = gxschema(
+        "restore", "--dir", str(tmp_path), "--latest", "--target-database", target, env=env
+    )
+    try:
+        assert restored.code == 0, restored.output
+        assert "deprecated; use --backup-dir" in restored.stderr
+    finally:
+        pg_server.drop_database(target)
 
 
 def test_the_old_out_of_docs_still_works_with_a_note(tmp_path) -> None:
@@ -277,11 +299,11 @@ def test_migrate_prints_its_result_alone(empty_database, env_for) -> None:
 
 def test_progress_goes_to_stderr_and_the_result_to_stdout(head_database, env_for, tmp_path) -> None:
     env = env_for(head_database)
-    ran = gxschema("backup", "--dir", str(tmp_path), env=env)
+    ran = gxschema("backup", "--backup-dir", str(tmp_path), env=env)
     assert ran.code == 0, ran.output
     assert [line.split(":")[0] for line in ran.stdout.splitlines()] == ["backup", "database"]
     assert "dumping" in ran.stderr  # what it did on the way, for the person watching
-    as_json = gxschema("backup", "--dir", str(tmp_path), "--json", env=env)
+    as_json = gxschema("backup", "--backup-dir", str(tmp_path), "--json", env=env)
     assert as_json.code == 0, as_json.output
     assert _json(as_json)["kind"] == "scheduled" and "dumping" in as_json.stderr
 

@@ -61,12 +61,16 @@ def _count(engine: Engine, table: str) -> int:
 
 
 def _refused(ran: Ran) -> str:
-    """Assert the command refused as bad input, in one line; return that line."""
+    """Assert the command refused as bad input, in one line; return that line.
+
+    It is the last line on stderr; the command's progress up to it comes before.
+    """
     assert ran.code == 2, ran.output
     assert "Traceback" not in ran.output
     lines = ran.stderr.strip().splitlines()
-    assert len(lines) == 1, ran.stderr
-    return lines[0]
+    errors = [line for line in lines if line.startswith("gxschema: error: ")]
+    assert len(errors) == 1 and lines[-1] == errors[0], ran.stderr
+    return errors[0]
 
 
 @pytest.fixture(scope="module")

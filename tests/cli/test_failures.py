@@ -274,15 +274,15 @@ def test_undecodable_tool_output_is_one_clear_line(
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     backups = tmp_path / "backups"
     if tool == "pg_dump":
-        ran = gxschema("backup", "--dir", str(backups), env=env)
+        ran = gxschema("backup", "--backup-dir", str(backups), env=env)
     else:
         real = clean_env(**pg_server.env(head_database))
-        made = gxschema("backup", "--dir", str(backups), env=real)
+        made = gxschema("backup", "--backup-dir", str(backups), env=real)
         assert made.code == 0, made.output
         [dump] = sorted(backups.glob("*.dump"))
         target = f"gxtest_never_{uuid.uuid4().hex[:12]}"
         ran = gxschema(
-            "restore", "--dir", str(backups), "--file", dump.name, "--target-database", target,
+            "restore", "--backup-dir", str(backups), "--file", dump.name, "--target-database", target,
             env=env,
         )  # fmt: skip
         pg_server.drop_database(target)

@@ -140,7 +140,7 @@ def _pg_dump_sessions(pg_server, database: str) -> list[tuple]:
 
 def _start_blocked_backup(spawn, pg_server, database: str, directory: Path):
     env = clean_env(**pg_server.env(database), PATH=f"{PG_BIN}:{os.environ['PATH']}")
-    process = spawn("backup", "--dir", str(directory), env=env)
+    process = spawn("backup", "--backup-dir", str(directory), env=env)
     (pg_dump,) = _wait_for(lambda: _named(process.pid, "pg_dump --format"), 30, "pg_dump to start")
     _wait_for(lambda: _pg_dump_sessions(pg_server, database), 30, "pg_dump to connect")
     _wait_for(lambda: list(directory.glob(".*.partial")), 10, "the temporary dump file")
@@ -171,7 +171,7 @@ def test_a_killed_backup_takes_pg_dump_along_and_the_next_run_fails_its_record(
     assert partials and _records(pg_server, head_database)[0][1] == "running"
     blocked_table.rollback()
 
-    ran = gxschema("backup", "--dir", str(tmp_path), env=env)
+    ran = gxschema("backup", "--backup-dir", str(tmp_path), env=env)
     assert ran.code == 0, ran.output
     records = {row[0]: row for row in _records(pg_server, head_database)}
     assert records[backup_id][1:3] == ("failed", backup.DEAD_RUN_ERROR)
@@ -264,7 +264,7 @@ def test_a_killed_verify_takes_pg_restore_along_and_the_next_run_drops_its_scrat
     dumps = tmp_path / "dumps"
     env = clean_env(**pg_server.env(head_database), PATH=f"{slow}:{PG_BIN}:{os.environ['PATH']}")
     before = _scratch_databases(pg_server)
-    process = spawn("backup", "--verify", "--dir", str(dumps), env=env)
+    process = spawn("backup", "--verify", "--backup-dir", str(dumps), env=env)
     (pg_restore,) = _wait_for(
         lambda: _named(process.pid, "pg_restore --no-owner"), 60, "pg_restore to start"
     )
@@ -283,7 +283,7 @@ def test_a_killed_verify_takes_pg_restore_along_and_the_next_run_drops_its_scrat
         owner.execute(f'CREATE DATABASE "{alive}"')
         try:
             env["PATH"] = f"{PG_BIN}:{os.environ['PATH']}"
-            ran = gxschema("backup", "--verify", "--dir", str(dumps), env=env)
+            ran = gxschema("backup", "--verify", "--backup-dir", str(dumps), env=env)
             assert ran.code == 0, ran.output
             left = _scratch_databases(pg_server)
             assert scratch not in left, "the dead run's scratch database is still there"

@@ -559,7 +559,7 @@ def test_backup_cronjob_runs_every_six_hours_utc(overlay: str) -> None:
     # A backup must end well before the next one is due.
     assert 0 < job["activeDeadlineSeconds"] < 6 * 3600
     container = job["template"]["spec"]["containers"][0]
-    assert container["args"] == ["backup", "--dir", "/backups", "--keep", "30"]
+    assert container["args"] == ["backup", "--backup-dir", "/backups", "--keep", "30"]
     mount, volume = mounts_of(job["template"]["spec"], container)["/backups"]
     assert volume["persistentVolumeClaim"]["claimName"] == "postgres-backup-pvc"
     assert not mount.get("readOnly")
@@ -589,7 +589,7 @@ def test_weekly_verify_runs_between_two_backups(overlay: str) -> None:
     container = job["template"]["spec"]["containers"][0]
     # --verify takes a dump of its own (recorded and pruned like the others), then
     # restores it into a scratch database: it writes to the volume.
-    assert container["args"] == ["backup", "--verify", "--dir", "/backups", "--keep", "30"]
+    assert container["args"] == ["backup", "--verify", "--backup-dir", "/backups", "--keep", "30"]
     mount, volume = mounts_of(job["template"]["spec"], container)["/backups"]
     assert volume["persistentVolumeClaim"]["claimName"] == "postgres-backup-pvc"
     assert not mount.get("readOnly")
@@ -606,7 +606,7 @@ def test_restore_job_is_suspended_and_takes_its_parameters_from_a_configmap(over
     container = spec["template"]["spec"]["containers"][0]
     assert container["args"] == [
         "restore",
-        "--dir",
+        "--backup-dir",
         "/backups",
         "--file",
         "$(RESTORE_FILE)",
