@@ -32,6 +32,8 @@ run one), the machine's 1-minute load average recorded right after each step:
    apart), so the ORM works against indexes of the same size, and once into empty
    tables (small indexes: the ORM's best case); with ``--orm-full``, also for all the
    users of run 1, its very rows, from empty tables: the like-for-like comparison;
+   ``--rounds N`` times fake and pg_restore N times each, alternately, and reports the
+   median of each: on a shared machine one pair may meet very different loads;
 5. with ``--variants``: fake with ``--workers 0`` and with ``--indexes keep``;
 6. peak memory of ``gxschema fake`` at a tenth of the users as well (``--small-users``),
    to show it flat. ``--memory`` runs only this, for each number of users given.
@@ -115,6 +117,15 @@ class Timed:
 
 def timed(started: float) -> Timed:
     return Timed(time.perf_counter() - started, load_average()[0])
+
+
+def _median(runs: list[Timed]) -> Timed:
+    """The run of median time (the lower middle one of an even number)."""
+    return sorted(runs, key=lambda run: run.seconds)[(len(runs) - 1) // 2]
+
+
+def _of(runs: list[Timed]) -> str:
+    return f", median of {len(runs)}" if len(runs) > 1 else ""
 
 
 def with_memory(env: dict[str, str]) -> dict[str, str]:
@@ -430,6 +441,13 @@ def main() -> None:
         "--variants", action="store_true", help="also fake --workers 0 and --indexes keep"
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="time fake and pg_restore -j 2 this many times each, alternately, and report "
+        "the median of each (on a shared machine, a single pair may meet different loads)",
+    )
+    parser.add_argument(
         "--memory",
         default=None,
         help="comma-separated numbers of users: only run fake at each, memory sampled",
@@ -468,7 +486,17 @@ def main() -> None:
         target.drop()
 
         say("2. pg_restore -j 2 of that dump into an empty database")
-        restored = pg_restore(srv, dumped, 2)
+        restores = [pg_restore(srv, dumped, 2)]
+        fakes = [Timed(fake["wall"], fake["load"])]
+        for round_number in range(2, args.rounds + 1):
+            say(f"2. round {round_number}: gxschema fake, then pg_restore -j 2, again")
+            again = srv.create(template.name)
+            srv.settle()
+            report = fake_command(again, users, per_user, args.seed)
+            fakes.append(Timed(report["wall"], report["load"]))
+            again.drop()
+            restores.append(pg_restore(srv, dumped, 2))
+        restored, faked = _median(restores), _median(fakes)
         rebuilt_one = rebuilt_two = copied = Timed()
         if psql:
             say("2b. psql: drop keys and indexes, \\copy, rebuild (one script, one transaction)")
@@ -557,14 +585,15 @@ def main() -> None:
         [
             line(
                 f"gxschema fake, default flags ({fake['workers']} workers, indexes "
-                f"{fake['indexes']}, ANALYZE included)",
+                f"{fake['indexes']}, ANALYZE included){_of(fakes)}",
                 rows,
-                fake["wall"],
-                fake["load"],
+                faked.seconds,
+                faked.load,
             ),
             *(line(label, rows, report["wall"], report["load"]) for label, report in variants),
             line(
-                "pg_restore -j 2 of a pg_dump -Fd (schema, data, indexes, keys; no ANALYZE)",
+                "pg_restore -j 2 of a pg_dump -Fd (schema, data, indexes, keys; no ANALYZE)"
+                + _of(restores),
                 rows,
                 restored.seconds,
                 restored.load,
