@@ -34,6 +34,7 @@ run one), the machine's 1-minute load average recorded right after each step:
    users of run 1, its very rows, from empty tables: the like-for-like comparison;
    ``--rounds N`` times fake and pg_restore N times each, alternately, and reports the
    median of each: on a shared machine one pair may meet very different loads;
+   ``--floor-only`` runs just those pairs, round by round;
 5. with ``--variants``: fake with ``--workers 0`` and with ``--indexes keep``;
 6. peak memory of ``gxschema fake`` at a tenth of the users as well (``--small-users``),
    to show it flat. ``--memory`` runs only this, for each number of users given.
@@ -410,6 +411,46 @@ def _memory_table(rows: list[list[str]]) -> None:
     )
 
 
+def floor_only(srv: Server, template: Database, folder: Path, args: Any, rounds: int) -> None:
+    """Only fake (default flags) and ``pg_restore -j 2`` of its rows, alternately, `rounds`
+    times each: the goal's ratio, measured without the slower methods' half hour."""
+    users, per_user = args.users, args.transactions_per_user
+    fakes: list[Timed] = []
+    restores: list[Timed] = []
+    rows = 0
+    for number in range(1, rounds + 1):
+        say(f"round {number}: gxschema fake --users {users:,}")
+        database = srv.create(template.name)
+        srv.settle()
+        report = fake_command(database, users, per_user, args.seed)
+        rows = report["total_rows"]
+        fakes.append(Timed(report["wall"], report["load"]))
+        say(f"   {rows:,} rows in {report['wall']:.1f}s (load {report['load']:.1f})")
+        dumped = folder / f"dump-{number}"
+        run(["pg_dump", "-Fd", "-j", "2", "-f", str(dumped)], database.env())
+        database.drop()
+        say(f"round {number}: pg_restore -j 2")
+        restores.append(pg_restore(srv, dumped, 2))
+        say(f"   {restores[-1].seconds:.1f}s (load {restores[-1].load:.1f})")
+    print(f"\nMachine: {machine(srv.version())}\n")
+    table(
+        f"gxschema fake against pg_restore -j 2 of its rows ({rows:,} rows, {users:,} users), "
+        "round by round",
+        ["round", "fake s", "load", "pg_restore -j 2 s", "load", "fake vs pg_restore -j 2"],
+        [
+            [
+                f"{number}",
+                f"{faked.seconds:.1f}",
+                f"{faked.load:.1f}",
+                f"{restored.seconds:.1f}",
+                f"{restored.load:.1f}",
+                f"{restored.seconds / faked.seconds:.2f}x",
+            ]
+            for number, (faked, restored) in enumerate(zip(fakes, restores, strict=True), 1)
+        ],
+    )
+
+
 def make_template(srv: Server) -> Database:
     template = srv.create()
     say(f"template {template.name}: migrate, seed devnet, remove the demo rows")
@@ -441,6 +482,11 @@ def main() -> None:
         "--variants", action="store_true", help="also fake --workers 0 and --indexes keep"
     )
     parser.add_argument(
+        "--floor-only",
+        action="store_true",
+        help="only fake and pg_restore -j 2, alternately, --rounds times each",
+    )
+    parser.add_argument(
         "--rounds",
         type=int,
         default=1,
@@ -463,6 +509,9 @@ def main() -> None:
             counts = [int(part.replace("_", "")) for part in args.memory.split(",")]
             memory_only(srv, template, counts, per_user, args.seed)
             print(f"\nMachine: {machine(srv.version())}")
+            return
+        if args.floor_only:
+            floor_only(srv, template, folder, args, max(1, args.rounds))
             return
         psql = srv.psql()
 
