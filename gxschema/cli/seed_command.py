@@ -46,13 +46,25 @@ def run_seed(
     if env is not None:
         check_environment_name(env)
     folder = seeds_folder(seeds_dir)
+    may_skip = not (compare_rows or dry_run or overwrite or reassign)
+    asked = False
+    if may_skip:
+        # Before the settings, which import SQLAlchemy and pydantic: libpq's own reading
+        # of the environment names the same database (gxschema.libpq_env), or declines.
+        from gxschema.libpq_env import target_from_environment
+        from gxschema.seeding.unchanged import recorded_as_files
+
+        target = target_from_environment()
+        if target is not None:
+            asked = True
+            unchanged = recorded_as_files(target.conninfo, folder, env, only, target.parameters)
+            if unchanged is not None:
+                return _said_unchanged(unchanged, quiet=quiet)
     settings, _source = settings_or_embedded()
-    if env is not None and not (compare_rows or dry_run or overwrite or reassign):
+    if may_skip and not asked:
         unchanged = _recorded_as_files(settings, folder, env, only)
         if unchanged is not None:
-            if not quiet:
-                _print(unchanged, env=env, dry_run=False, recording=None)
-            return unchanged
+            return _said_unchanged(unchanged, quiet=quiet)
 
     from gxschema.seeding.run import load_checked, seed_database
 
@@ -79,8 +91,14 @@ def run_seed(
     return seeded.report
 
 
+def _said_unchanged(report: SeedReport, *, quiet: bool) -> SeedReport:
+    if not quiet:
+        _print(report, env=report.env, dry_run=False, recording=None)
+    return report
+
+
 def _recorded_as_files(
-    settings: DatabaseSettings, folder: Path, env: str, only: list[str] | None
+    settings: DatabaseSettings, folder: Path, env: str | None, only: list[str] | None
 ) -> SeedReport | None:
     """The no-op seed's report if the database records these files for `env`, else None."""
     from gxschema.seeding.unchanged import recorded_as_files

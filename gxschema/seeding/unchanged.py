@@ -20,7 +20,7 @@ read, a database without the tables, an unreachable server, another environment.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,52 +42,68 @@ SELECT (SELECT "configValue" FROM "SystemConfig" WHERE "configKey" = %(key)s),
 """The recorded environment, and each dataset's latest record: one round trip."""
 
 
+DEFAULT_ENVIRONMENTS = frozenset({"devnet", "testnet"})
+"""Recorded environments a bare `gxschema seed` takes as its own (`gxschema.environment`:
+mainnet is seeded only when named, so a bare seed recorded as mainnet takes the full path
+that refuses and says why)."""
+
+
 def recorded_as_files(
-    conninfo: str, folder: Path, env: str, only: Sequence[str] | None = None
+    conninfo: str,
+    folder: Path,
+    env: str | None,
+    only: Sequence[str] | None = None,
+    parameters: Mapping[str, str] | None = None,
 ) -> SeedReport | None:
     """A report of a seed that changes nothing, if the record says so; else None.
 
-    `conninfo` is a libpq connection string or URL. None means "run the full seed".
+    `conninfo` is a libpq connection string or URL, `parameters` more of libpq's
+    (`gxschema.libpq_env`). `env` None is a bare seed: the recorded environment, if a
+    bare seed may take it. None means "run the full seed".
     """
-    entries = [entry for entry in files_for(env) if not only or entry.name in only]
-    if not entries or (only and len(entries) != len(set(only))):
-        return None  # unknown or unavailable datasets: the full seed names them
-    checksums: dict[str, str] = {}
-    for entry in entries:
-        checksum = source_checksum(folder / entry.path, demo=entry.demo)
-        if checksum is None:
-            return None
-        checksums[entry.name] = checksum
-    found = _read_record(conninfo)
+    found = _read_record(conninfo, parameters or {})
     if found is None:
         return None
     environment, latest = found
-    if not isinstance(environment, str) or environment.strip().lower() != env:
+    if not isinstance(environment, str):
         return None
+    recorded = environment.strip().lower()
+    if env is None:
+        if recorded not in DEFAULT_ENVIRONMENTS:
+            return None
+        env = recorded
+    elif recorded != env:
+        return None
+    entries = [entry for entry in files_for(env) if not only or entry.name in only]
+    if not entries or (only and len(entries) != len(set(only))):
+        return None  # unknown or unavailable datasets: the full seed names them
     report = SeedReport(env=env, dry_run=False, overwrite=False, rows_compared=False)
     for entry in entries:
+        checksum = source_checksum(folder / entry.path, demo=entry.demo)
         record = latest.get(entry.name)
-        if not record or record[0] != checksums[entry.name]:
+        if checksum is None or not record or record[0] != checksum:
             return None
         report.datasets.append(
             DatasetReport(
                 name=entry.name,
                 source=f"{folder.resolve().name}/{entry.path}",
                 version=str(record[1]),
-                checksum=checksums[entry.name],
+                checksum=checksum,
                 row_count=int(record[2]),
-                previous_checksum=checksums[entry.name],
+                previous_checksum=checksum,
                 recorded=False,
             )
         )
     return report
 
 
-def _read_record(conninfo: str) -> tuple[Any, dict[str, Any]] | None:
+def _read_record(conninfo: str, parameters: Mapping[str, str]) -> tuple[Any, dict[str, Any]] | None:
     import psycopg
+    from psycopg.conninfo import make_conninfo
 
     try:
-        with psycopg.connect(conninfo, autocommit=True) as connection:
+        target = make_conninfo(conninfo, **parameters)
+        with psycopg.connect(target, autocommit=True) as connection:
             row = connection.execute(RECORDED, {"key": ENVIRONMENT_KEY}).fetchone()
     except psycopg.Error:
         return None

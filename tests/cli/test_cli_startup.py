@@ -88,9 +88,33 @@ def test_a_seed_of_unchanged_files_loads_no_models_no_faker_no_orm(
     printed, modules = _modules_imported_by("seed", "--env", "mainnet", env=env)
 
     assert "nothing to change" in printed, printed
-    avoided = ("gxschema.models", "faker", "sqlalchemy.orm", "alembic", "yaml")
+    # libpq reads the PG* variables itself (gxschema.libpq_env): not even the settings,
+    # with SQLAlchemy's URL and pydantic-settings, are imported
+    avoided = ("gxschema.models", "faker", "sqlalchemy", "alembic", "yaml", "pydantic_settings")
     heavy = [m for m in modules if any(m == h or m.startswith(h + ".") for h in avoided)]
     assert heavy == [], f"the no-op seed imported {heavy[:10]}"
+
+
+def test_a_bare_seed_of_unchanged_files_takes_the_recorded_environment_in_one_query(
+    pg_server, head_database: str
+) -> None:
+    env = clean_env(**pg_server.env(head_database))
+    assert gxschema("seed", "--env", "devnet", env=env).code == 0
+    printed, modules = _modules_imported_by("seed", env=env)
+
+    assert "nothing to change" in printed and "devnet" in printed, printed
+    assert not [m for m in modules if m == "sqlalchemy" or m.startswith("gxschema.models")]
+
+
+def test_a_bare_seed_of_a_database_recorded_as_mainnet_still_refuses(
+    pg_server, head_database: str
+) -> None:
+    # the one-query path never decides for mainnet: the full path refuses and says why
+    env = clean_env(**pg_server.env(head_database))
+    assert gxschema("seed", "--env", "mainnet", env=env).code == 0
+    ran = gxschema("seed", env=env)
+    assert ran.code == 2, ran.output
+    assert "seeded only when named" in ran.stderr and "nothing to change" not in ran.stdout
 
 
 def test_each_command_is_a_module_level_function() -> None:
