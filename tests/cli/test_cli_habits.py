@@ -308,6 +308,25 @@ def test_progress_goes_to_stderr_and_the_result_to_stdout(head_database, env_for
     assert _json(as_json)["kind"] == "scheduled" and "dumping" in as_json.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status",),
+        ("verify",),
+        ("migrate",),
+        ("seed", "--env", "devnet", "--dry-run"),
+        ("config", "list"),
+        ("downgrade", "0005"),
+    ],
+)
+def test_a_json_run_prints_one_document_on_stdout(
+    head_database, env_for, args: tuple[str, ...]
+) -> None:
+    ran = gxschema(*args, "--json", env=env_for(head_database))
+    assert ran.code == 0, ran.output
+    assert isinstance(_json(ran), dict)  # one document, nothing before or after it
+
+
 def test_seed_prints_only_its_result_on_stdout(head_database, env_for) -> None:
     ran = gxschema("seed", "--env", "devnet", "--json", env=env_for(head_database))
     assert ran.code == 0, ran.output
