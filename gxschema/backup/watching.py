@@ -6,6 +6,8 @@ watches the file instead: for pg_dump, the size of the dump being written; for
 pg_restore, how far into the archive it has read, which Linux shows as the position
 of its file descriptor (``/proc/<pid>/fdinfo``). Where that cannot be read (another
 system, another user's process) the restore simply reports nothing until it ends.
+pg_restore reads the whole archive before it builds the indexes and validates the
+keys, so the last part of a restore goes on with all of the bytes read.
 
 The watcher is a daemon thread that only reads and calls back, so a slow or failing
 callback never holds up the tool, and it is stopped before the tool's result is used.
