@@ -125,7 +125,7 @@ def test_malformed_seed_directory_exits_2_and_writes_nothing(
 def test_unknown_environment_is_bad_input(pg_server, head_database) -> None:
     ran = gxschema("seed", "--env", "staging", env=clean_env(**pg_server.env(head_database)))
     assert ran.code == 2
-    assert "unknown environment 'staging'" in ran.stderr
+    assert "'staging' is not one of 'devnet', 'testnet', 'mainnet'" in ran.stderr
 
 
 def _digests(engine, tables) -> dict[str, str]:
