@@ -16,14 +16,17 @@ How it runs (one transaction: a failure or Ctrl-C leaves the database as it was)
 
 1. refuse a mainnet database and one whose filled tables already hold rows (other
    than the devnet demo rows) unless `force`, which empties them first (`guard`);
-2. for large runs, drop the tables' indexes and keys (`deferred`);
+2. for large runs, drop the tables' indexes and keys (`deferred`), and truncate the
+   tables that are empty, so their COPY writes the rows frozen (no later rewrite of
+   every page for hint bits);
 3. stream every table with COPY, a piece at a time (`writer`): parents first, or
    with the keys dropped the largest tables first; large runs have worker processes
    make the rows (`parallel`), one per CPU;
 4. with the keys dropped, create each table's indexes and keys again right after its
    COPY (while the workers make the next tables' rows), the foreign keys at the end:
    PostgreSQL checks every constraint;
-5. commit, then ANALYZE the filled tables so the planner knows their new sizes.
+5. commit, then ANALYZE the filled tables so the planner knows their new sizes, over
+   one session per CPU.
 
 Modules: `load` (`fill`: the steps above), `core` (options, ids, randomness), `pools`
 (Faker-made names and phrases), one module per domain (`identity`, `trust`, `kyc`,
