@@ -33,11 +33,11 @@ def test_the_fake_benchmark_compares_every_method(pg_server) -> None:
             sys.executable,
             "bench/fake.py",
             "--users",
-            "300",
+            "120",
             "--orm-users",
-            "20",
+            "10",
             "--small-users",
-            "100",
+            "40",
             "--orm-full",
             "--variants",
             "--rounds",
@@ -60,9 +60,9 @@ def test_the_fake_benchmark_compares_every_method(pg_server) -> None:
         "psql -1: drop keys and indexes, \\copy, rebuild",
         "psql: drop, \\copy, commit, rebuild over 2 sessions",
         "psql -1 \\copy into the indexed tables",
-        "20 users on top of the loaded tables (the ORM alone)",
-        "20 users into empty tables (the whole loop)",
-        "300 users (all) from empty tables: fake's own rows (the whole loop)",
+        "10 users on top of the loaded tables (the ORM alone)",
+        "10 users into empty tables (the whole loop)",
+        "120 users (all) from empty tables: fake's own rows (the whole loop)",
         "### Peak memory of gxschema fake",
     ):
         assert method in ran.stdout, method
@@ -75,7 +75,7 @@ def test_the_fake_benchmark_floor_only_times_fake_and_pg_restore_round_by_round(
 ) -> None:
     before = _scratch_databases(pg_server)
     ran = subprocess.run(
-        [sys.executable, "bench/fake.py", "--users", "100", "--floor-only", "--rounds", "2"],
+        [sys.executable, "bench/fake.py", "--users", "30", "--floor-only", "--rounds", "2"],
         cwd=ROOT,
         env=clean_env(**pg_server.env("postgres")),
         capture_output=True,
@@ -94,7 +94,7 @@ def test_the_fake_benchmark_floor_only_times_fake_and_pg_restore_round_by_round(
 def test_the_fake_benchmark_memory_mode_runs_fake_alone_at_each_size(pg_server) -> None:
     before = _scratch_databases(pg_server)
     ran = subprocess.run(
-        [sys.executable, "bench/fake.py", "--memory", "50,150"],
+        [sys.executable, "bench/fake.py", "--memory", "20,40"],
         cwd=ROOT,
         env=clean_env(**pg_server.env("postgres")),
         capture_output=True,
@@ -104,7 +104,7 @@ def test_the_fake_benchmark_memory_mode_runs_fake_alone_at_each_size(pg_server) 
     )
     assert ran.returncode == 0, ran.stderr[-3000:]
     assert "### Peak memory of gxschema fake" in ran.stdout
-    assert "| 50 users, 0 workers " in ran.stdout and "| 150 users, 0 workers " in ran.stdout
+    assert "| 20 users, 0 workers " in ran.stdout and "| 40 users, 0 workers " in ran.stdout
     assert "pg_restore" not in ran.stdout
     assert _scratch_databases(pg_server) <= before  # (another run's may have gone)
 
