@@ -8,49 +8,31 @@ leaves no scratch database behind.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from ..support.cli import clean_env
-from ..support.paths import ROOT
-
-
-def _scratch_databases(pg_server) -> set[str]:
-    with pg_server.admin() as connection:
-        rows = connection.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'gxbench%'"
-        ).fetchall()
-    return {row[0] for row in rows}
+from ..support.bench import run_bench
+from ..support.bench import scratch_databases as _scratch_databases
 
 
 @pytest.mark.slow
 def test_the_fake_benchmark_compares_every_method(pg_server) -> None:
     before = _scratch_databases(pg_server)
-    ran = subprocess.run(
-        [
-            sys.executable,
-            "bench/fake.py",
-            "--users",
-            "120",
-            "--orm-users",
-            "10",
-            "--small-users",
-            "40",
-            "--orm-full",
-            "--variants",
-            "--rounds",
-            "2",
-        ],
-        cwd=ROOT,
-        env=clean_env(**pg_server.env("postgres")),
-        capture_output=True,
-        text=True,
+    printed = run_bench(
+        pg_server,
+        "bench/fake.py",
+        "--users",
+        "120",
+        "--orm-users",
+        "10",
+        "--small-users",
+        "40",
+        "--orm-full",
+        "--variants",
+        "--rounds",
+        "2",
         timeout=600,
-        check=False,
     )
-    assert ran.returncode == 0, ran.stderr[-3000:]
     for method in (
         "ANALYZE included), median of 2",
         "no ANALYZE), median of 2",
@@ -65,7 +47,7 @@ def test_the_fake_benchmark_compares_every_method(pg_server) -> None:
         "120 users (all) from empty tables: fake's own rows (the whole loop)",
         "### Peak memory of gxschema fake",
     ):
-        assert method in ran.stdout, method
+        assert method in printed, method
     assert _scratch_databases(pg_server) <= before  # (another run's may have gone)
 
 
@@ -74,38 +56,35 @@ def test_the_fake_benchmark_floor_only_times_fake_and_pg_restore_round_by_round(
     pg_server,
 ) -> None:
     before = _scratch_databases(pg_server)
-    ran = subprocess.run(
-        [sys.executable, "bench/fake.py", "--users", "30", "--floor-only", "--rounds", "2"],
-        cwd=ROOT,
-        env=clean_env(**pg_server.env("postgres")),
-        capture_output=True,
-        text=True,
+    printed = run_bench(
+        pg_server,
+        "bench/fake.py",
+        "--users",
+        "30",
+        "--floor-only",
+        "--rounds",
+        "2",
         timeout=300,
-        check=False,
     )
-    assert ran.returncode == 0, ran.stderr[-3000:]
-    assert "### gxschema fake against pg_restore -j 2 of its rows" in ran.stdout
-    assert "| 1 " in ran.stdout and "| 2 " in ran.stdout
-    assert "psql" not in ran.stdout and "ORM" not in ran.stdout
+    assert "### gxschema fake against pg_restore -j 2 of its rows" in printed
+    assert "| 1 " in printed and "| 2 " in printed
+    assert "psql" not in printed and "ORM" not in printed
     assert _scratch_databases(pg_server) <= before  # (another run's may have gone)
 
 
 @pytest.mark.slow
 def test_the_fake_benchmark_memory_mode_runs_fake_alone_at_each_size(pg_server) -> None:
     before = _scratch_databases(pg_server)
-    ran = subprocess.run(
-        [sys.executable, "bench/fake.py", "--memory", "20,40"],
-        cwd=ROOT,
-        env=clean_env(**pg_server.env("postgres")),
-        capture_output=True,
-        text=True,
+    printed = run_bench(
+        pg_server,
+        "bench/fake.py",
+        "--memory",
+        "20,40",
         timeout=300,
-        check=False,
     )
-    assert ran.returncode == 0, ran.stderr[-3000:]
-    assert "### Peak memory of gxschema fake" in ran.stdout
-    assert "| 20 users, 0 workers " in ran.stdout and "| 40 users, 0 workers " in ran.stdout
-    assert "pg_restore" not in ran.stdout
+    assert "### Peak memory of gxschema fake" in printed
+    assert "| 20 users, 0 workers " in printed and "| 40 users, 0 workers " in printed
+    assert "pg_restore" not in printed
     assert _scratch_databases(pg_server) <= before  # (another run's may have gone)
 
 
@@ -115,35 +94,27 @@ def test_the_online_migration_benchmark_measures_each_revision_under_load(
 ) -> None:
     before = _scratch_databases(pg_server)
     figures = tmp_path / "figures.json"
-    ran = subprocess.run(
-        [
-            sys.executable,
-            "bench/online_migration.py",
-            "--transactions",
-            "2000",
-            "--target",
-            "0002",
-            "--phases",
-            "up,down",
-            "--writers",
-            "2",
-            "--rate",
-            "50",
-            "--baseline",
-            "1",
-            "--pause",
-            "0.3",
-            "--json",
-            str(figures),
-        ],
-        cwd=ROOT,
-        env=clean_env(**pg_server.env("postgres")),
-        capture_output=True,
-        text=True,
+    printed = run_bench(
+        pg_server,
+        "bench/online_migration.py",
+        "--transactions",
+        "2000",
+        "--target",
+        "0002",
+        "--phases",
+        "up,down",
+        "--writers",
+        "2",
+        "--rate",
+        "50",
+        "--baseline",
+        "1",
+        "--pause",
+        "0.3",
+        "--json",
+        str(figures),
         timeout=300,
-        check=False,
     )
-    assert ran.returncode == 0, ran.stderr[-3000:]
     for heading in (
         "### Baseline: the load alone",
         "### gxschema migrate, 0001 -> 0002 one revision at a time",
@@ -153,7 +124,7 @@ def test_the_online_migration_benchmark_measures_each_revision_under_load(
         "### Goals at 2,000 transactions",
         "load average",
     ):
-        assert heading in ran.stdout, heading
+        assert heading in printed, heading
     found = json.loads(figures.read_text())
     assert found["transactions"] == 2000 and found["users"] == 200
     assert [window["command"] for window in found["up"]] == ["migrate 0002"]
@@ -164,14 +135,6 @@ def test_the_online_migration_benchmark_measures_each_revision_under_load(
     assert 0 < upgrade["seconds_in_database"] <= upgrade["seconds"]
     assert upgrade["longest_write_ms"] >= upgrade["p99_ms"] > 0
     assert upgrade["longest_write_ms"] >= upgrade["longest_wait_on_migration_ms"] >= 0
-    fitted = subprocess.run(
-        [sys.executable, "bench/online_migration.py", "--fit", str(figures)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert fitted.returncode == 0, fitted.stderr[-3000:]
-    assert "| migrate 0002 " in fitted.stdout and "at 100,000,000 (estimate)" in fitted.stdout
+    fitted = run_bench(pg_server, "bench/online_migration.py", "--fit", str(figures), timeout=60)
+    assert "| migrate 0002 " in fitted and "at 100,000,000 (estimate)" in fitted
     assert _scratch_databases(pg_server) == before

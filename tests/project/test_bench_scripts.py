@@ -7,36 +7,10 @@ every method it compares side by side, and leaves no scratch database behind.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from ..support.cli import clean_env
-from ..support.paths import ROOT
-
-
-def _scratch_databases(pg_server) -> set[str]:
-    with pg_server.admin() as connection:
-        rows = connection.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'gxbench%'"
-        ).fetchall()
-    return {row[0] for row in rows}
-
-
-def _bench(pg_server, *args: str) -> str:
-    """Run `bench/ARGS` against the test server; its stdout."""
-    ran = subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=clean_env(**pg_server.env("postgres")),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert ran.returncode == 0, ran.stderr[-3000:]
-    return ran.stdout
+from ..support.bench import run_bench as _bench
+from ..support.bench import scratch_databases as _scratch_databases
 
 
 @pytest.mark.slow
