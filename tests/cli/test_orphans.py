@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -249,11 +251,45 @@ def _slow_pg_restore(folder: Path) -> Path:
     return folder
 
 
-def _scratch_databases(pg_server) -> set[str]:
-    rows = _query(
-        pg_server, "postgres", "SELECT datname FROM pg_database WHERE datname ~ '^gxverify_'"
+def _database_exists(pg_server, name: str) -> bool:
+    return bool(_query(pg_server, "postgres", "SELECT 1 FROM pg_database WHERE datname = %s", name))
+
+
+def _restoring_into(pg_restore: psutil.Process) -> str:
+    """The scratch database this run's pg_restore restores into (its --dbname).
+
+    Read off the process, not found by listing ``gxverify_*``: the server is shared, and
+    another suite's verify may have a scratch database of its own at the same moment.
+    """
+    (name,) = re.findall(
+        r"--dbname=dbname='(gxverify_[0-9a-f]{16})'", " ".join(pg_restore.cmdline())
     )
-    return {row[0] for row in rows}
+    return name
+
+
+@contextlib.contextmanager
+def _guard_when_freed(pg_server, scratch: str) -> Iterator[threading.Thread]:
+    """Wait, in a thread, for the scratch database's lock, and hold it until the block ends.
+
+    Queued while the run holds it, so it is ours the moment the killed run's session
+    ends: no other run's reaper on the shared server can drop the dead run's scratch
+    database before the test has seen it left behind.
+    """
+    key = locking.DBLocks.SCRATCH_DATABASE.key(scratch)
+    with psycopg.connect(**_conninfo(pg_server, "postgres")) as holder:
+
+        def wait() -> None:
+            with contextlib.suppress(psycopg.Error):  # cancelled: the test failed already
+                holder.execute("SELECT pg_advisory_lock(%s)", (key,))
+
+        waiter = threading.Thread(target=wait, daemon=True)
+        waiter.start()
+        try:
+            yield waiter
+        finally:
+            if waiter.is_alive():
+                holder.cancel()
+            waiter.join(timeout=10)  # closing the connection frees the lock
 
 
 @pytest.mark.skipif(not PG_BIN, reason="GXSCHEMA_TEST_PG_BIN names the PostgreSQL binaries")
@@ -263,18 +299,21 @@ def test_a_killed_verify_takes_pg_restore_along_and_the_next_run_drops_its_scrat
     slow = _slow_pg_restore(tmp_path / "bin")
     dumps = tmp_path / "dumps"
     env = clean_env(**pg_server.env(head_database), PATH=f"{slow}:{PG_BIN}:{os.environ['PATH']}")
-    before = _scratch_databases(pg_server)
     process = spawn("backup", "--verify", "--backup-dir", str(dumps), env=env)
     (pg_restore,) = _wait_for(
         lambda: _named(process.pid, "pg_restore --no-owner"), 60, "pg_restore to start"
     )
     spawn.remember(process)
-    (scratch,) = _scratch_databases(pg_server) - before
+    scratch = _restoring_into(pg_restore)
+    assert _database_exists(pg_server, scratch)
 
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=10)
-    _wait_for(lambda: not _alive(pg_restore.pid), SETTLE_S, "pg_restore to die with its parent")
-    assert scratch in _scratch_databases(pg_server)  # left by the dead run
+    with _guard_when_freed(pg_server, scratch) as guard:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        _wait_for(lambda: not _alive(pg_restore.pid), SETTLE_S, "pg_restore to die with its parent")
+        guard.join(timeout=SETTLE_S)
+        assert not guard.is_alive(), "the dead run's session still holds its scratch lock"
+        assert _database_exists(pg_server, scratch)  # left by the dead run
 
     # a scratch database whose run is alive (it holds the lock) is left alone
     alive = f"gxverify_{uuid.uuid4().hex[:16]}"
@@ -285,9 +324,9 @@ def test_a_killed_verify_takes_pg_restore_along_and_the_next_run_drops_its_scrat
             env["PATH"] = f"{PG_BIN}:{os.environ['PATH']}"
             ran = gxschema("backup", "--verify", "--backup-dir", str(dumps), env=env)
             assert ran.code == 0, ran.output
-            left = _scratch_databases(pg_server)
-            assert scratch not in left, "the dead run's scratch database is still there"
-            assert alive in left
+            # (another suite's run on the server may have dropped it first: gone either way)
+            assert not _database_exists(pg_server, scratch), "the dead run's scratch is still there"
+            assert _database_exists(pg_server, alive)
         finally:
             owner.execute(f'DROP DATABASE IF EXISTS "{alive}" WITH (FORCE)')
 
