@@ -1,5 +1,5 @@
-"""`python -m gxschema` runs the command line."""
+"""`python -m gxschema` runs the console script (`gxschema.entry_point`)."""
 
-from gxschema.cli import main
+from gxschema.entry_point import main
 
 main()
