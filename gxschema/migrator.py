@@ -15,6 +15,10 @@
   transaction rolls back, and what its ``gxschema.online`` steps committed before
   (concurrent indexes) is idempotent, so the retry or the next run finishes it;
 - records the run (from/to, direction, status, runner, version, duration, error).
+
+``gxschema migrate`` of an empty database to head does not come here:
+`gxschema.migrate_from_empty` runs the revisions' rendered SQL under the same lock,
+timeouts and record, and hands every other case (and every refusal) to this module.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +41,7 @@ from gxschema.errors import ConfigError, OperationError
 from gxschema.history import chain
 from gxschema.history import current_revision as current_revision
 from gxschema.history import scripts as scripts
+from gxschema.migration_result import MigrationResult as MigrationResult
 from gxschema.retry import Backoff, Retry, is_lock_timeout
 from gxschema.runs import runner_name as runner_name
 from gxschema.settings import redact
@@ -86,33 +91,6 @@ class MigrationOptions:
             attempts=max(1, self.lock_retries + 1),
             on_retry=on_retry,
         )
-
-
-@dataclass
-class MigrationResult:
-    from_revision: str | None
-    to_revision: str | None
-    direction: str
-    applied: list[str] = field(default_factory=list)
-    duration_ms: int = 0
-    waited_for_lock: bool = False
-    retries: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return self.from_revision != self.to_revision
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "from_revision": self.from_revision,
-            "to_revision": self.to_revision,
-            "direction": self.direction,
-            "applied": self.applied,
-            "changed": self.changed,
-            "duration_ms": self.duration_ms,
-            "waited_for_lock": self.waited_for_lock,
-            "lock_retries": self.retries,
-        }
 
 
 def owned_tables_present(connection: Connection) -> list[str]:

@@ -1,7 +1,8 @@
 """`gxschema migrate` and `gxschema downgrade`: move the schema along its revisions.
 
 Both take the same lock and statement timeouts and lock retries
-(`gxschema.cli.options`); the work is `gxschema.migrator`'s.
+(`gxschema.cli.options`); the work is `gxschema.migrator`'s, except for ``migrate`` of
+an empty database to head, which `gxschema.migrate_from_empty` does without Alembic.
 """
 
 from __future__ import annotations
@@ -69,11 +70,42 @@ def migrate(
     wait: WaitSeconds = 30.0,
 ) -> None:
     """Upgrade the database to REVISION (default: head)."""
+    if not sql and revision in ("head", "heads"):
+        fast = _from_empty(lock_timeout, statement_timeout, lock_retries)
+        if fast is not None:
+            _report(fast)
+            return
     options = migration_options(lock_timeout, statement_timeout, lock_retries)
     if sql:
         _offline_sql(revision, options)
         return
     _report(run_migration(revision, "upgrade", options, wait))
+
+
+def _from_empty(
+    lock_timeout: str, statement_timeout: str, lock_retries: int
+) -> MigrationResult | None:
+    """An empty database to head by the revisions' rendered SQL, without Alembic, or None.
+
+    `gxschema.migrate_from_empty` says when it applies; when it does not (``--debug``
+    says why), nothing was changed and the migrator runs as for any database.
+    """
+    from gxschema.cli.context import STATE
+    from gxschema.migrate_from_empty import migrate_from_empty
+
+    output = Output.current()
+
+    def declined(reason: str) -> None:
+        if STATE.debug:
+            output.info(f"not the rendered-SQL path ({reason}): migrating through Alembic")
+
+    return migrate_from_empty(
+        lock_timeout=lock_timeout,
+        statement_timeout=statement_timeout,
+        lock_retries=lock_retries,
+        on_progress=output.info,
+        on_decline=declined,
+    )
 
 
 @app.command()

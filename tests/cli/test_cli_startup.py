@@ -79,6 +79,22 @@ def test_migrate_from_empty_runs_the_revisions_without_importing_the_models(
     assert status.code == 0 and json.loads(status.stdout)["pending_revisions"] == [], status.output
 
 
+def test_migrate_from_empty_imports_neither_sqlalchemy_nor_alembic(
+    pg_server, empty_database: str
+) -> None:
+    # the revisions' rendered SQL through psycopg alone (gxschema.migrate_from_empty)
+    env = clean_env(**pg_server.env(empty_database))
+    printed, modules = _modules_imported_by("--json", "migrate", env=env)
+
+    assert json.loads(printed)["path"] == "rendered-sql", printed
+    avoided = ("sqlalchemy", "alembic", "pydantic_settings", "gxschema.models")
+    heavy = [m for m in modules if any(m == h or m.startswith(h + ".") for h in avoided)]
+    assert heavy == [], f"migrate from empty imported {heavy[:10]}"
+    with pg_server.connect(empty_database) as connection:
+        stamped = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    assert stamped == [(json.loads(printed)["to_revision"],)]
+
+
 def test_a_seed_of_unchanged_files_loads_no_models_no_faker_no_orm(
     pg_server, head_database: str
 ) -> None:
