@@ -6,7 +6,7 @@ to the database, and the `gxschema` command line migrates, seeds and checks it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing's, without importing typing: the no-op seed starts with this
 
 __all__ = ["__version__"]
 

@@ -25,8 +25,10 @@ or of another scheme: None.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+TYPE_CHECKING = False  # typing's, without importing typing on the no-op seed's path
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 _PARTS = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSSLMODE")
 _PASSWORD_FILES = ("PGPASSWORD_FILE", "GXSCHEMA_PASSWORD_FILE")
@@ -40,12 +42,21 @@ _DEFAULT_CONNECT_TIMEOUT = "10"
 _DEFAULT_APPLICATION_NAME = "gxschema"
 
 
-@dataclass(frozen=True)
 class LibpqTarget:
-    """What to hand `psycopg.connect`: a conninfo (or URL) and keyword parameters."""
+    """What to hand libpq (or `psycopg.connect`): a conninfo (or URL) and keyword parameters.
 
-    conninfo: str
-    parameters: dict[str, str] = field(default_factory=dict, repr=False)
+    A plain class, not a dataclass: ``dataclasses`` (with ``inspect``) costs the no-op
+    seed, which imports this before anything else, a fifth of its start-up.
+    """
+
+    __slots__ = ("conninfo", "parameters")
+
+    def __init__(self, conninfo: str, parameters: dict[str, str] | None = None) -> None:
+        self.conninfo = conninfo
+        self.parameters = {} if parameters is None else parameters
+
+    def __repr__(self) -> str:  # the parameters may hold the password
+        return f"LibpqTarget(conninfo=<{len(self.conninfo)} characters>)"
 
 
 def target_from_environment(environ: Mapping[str, str] | None = None) -> LibpqTarget | None:

@@ -17,9 +17,11 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing's, without importing typing: the no-op seed imports this
 if TYPE_CHECKING:
+    from typing import Any
+
     from gxschema.seeding.apply import SeedTarget, apply
     from gxschema.seeding.dataset import Dataset, TableRows, stable_id
     from gxschema.seeding.errors import SeedError, SeedValidationError

@@ -13,8 +13,6 @@ Datasets are applied in this order (later ones refer to earlier ones' rows).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 ENVIRONMENTS: tuple[str, ...] = ("mainnet", "testnet", "devnet")
 """The environments a seed can be applied to (namespaces ``backend-<env>``)."""
 
@@ -22,14 +20,26 @@ DEMO_ENVIRONMENTS: frozenset[str] = frozenset({"devnet"})
 """The only environments that may ever receive demo rows."""
 
 
-@dataclass(frozen=True)
 class DatasetFile:
-    """A dataset's name, its file (relative to the seeds directory), and who gets it."""
+    """A dataset's name, its file (relative to the seeds directory), and who gets it.
 
-    name: str
-    path: str
-    environments: tuple[str, ...]
-    demo: bool = False
+    A plain class, not a dataclass: the no-op seed imports this module on the console
+    script's fast path (`gxschema.noop_seed`), where ``dataclasses`` (which imports
+    ``inspect``) would cost a fifth of its start-up.
+    """
+
+    __slots__ = ("demo", "environments", "name", "path")
+
+    def __init__(
+        self, name: str, path: str, environments: tuple[str, ...], demo: bool = False
+    ) -> None:
+        self.name = name
+        self.path = path
+        self.environments = environments
+        self.demo = demo
+
+    def __repr__(self) -> str:
+        return f"DatasetFile({self.name!r}, {self.path!r}, {self.environments!r}, demo={self.demo})"
 
 
 DATASET_FILES: tuple[DatasetFile, ...] = (
