@@ -8,18 +8,22 @@ fresh empty scratch database, each timed as a whole process (start-up included):
 
 1. ``gxschema migrate``, what the Job runs: the advisory lock, bounded timeouts, the
    history checks, the preflight of roles, one transaction per revision, a recorded
-   SchemaMigrationRun;
-2. the same migration in this process (``gxschema.migrator.migrate``): (1) without
+   SchemaMigrationRun; from empty, as here, through the revisions' rendered SQL and
+   psycopg alone (`gxschema.migrate_from_empty`);
+2. ``gxschema migrate HEAD``, the head revision named: the same through Alembic (the
+   path of every database that is not empty), start-up included;
+3. the Alembic path in this process (``gxschema.migrator.migrate``): (2) without
    the interpreter and the imports starting;
-3. ``psql -X -v ON_ERROR_STOP=1 -f`` of the offline SQL: what a DBA runs by hand, and
+4. ``psql -X -v ON_ERROR_STOP=1 -f`` of the offline SQL: what a DBA runs by hand, and
    the floor the goal is measured against (issue 17: at most 2x);
-4. ``psql -1`` of the same SQL with its ``CREATE INDEX CONCURRENTLY`` made plain and
+5. ``psql -1`` of the same SQL with its ``CREATE INDEX CONCURRENTLY`` made plain and
    the ``BEGIN``/``COMMIT`` around them dropped: the offline SQL itself cannot run
    under ``-1`` (a concurrent build is refused in a transaction block), so this is
    the same DDL in one transaction (its guard against ``-1`` removed), the fastest
    way psql gets the schema;
-5. the floors of a Python command: ``python -c pass`` and the import of what any
-   migration through Alembic needs (``import alembic.command, psycopg, sqlalchemy``).
+6. the floors of a Python command: ``python -c pass``, the import of what the
+   rendered-SQL path needs (``import psycopg``) and of what any migration through
+   Alembic needs (``import alembic.command, psycopg, sqlalchemy``).
 
 Children run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` is dropped), as an
 installed package does, after one untimed warm-up run.
@@ -51,12 +55,16 @@ from _common import (
     table,
 )
 
+from gxschema.alembic_config import head_revision
+
 LABELS = {
     "cli": "gxschema migrate (child process)",
+    "alembic": "gxschema migrate HEAD (child process, the Alembic path)",
     "library": "gxschema.migrator.migrate (in process, no start-up)",
     "psql": "psql -v ON_ERROR_STOP=1 -f offline SQL (the floor)",
     "psql1": "psql -1 -f offline SQL, CONCURRENTLY made plain (one transaction)",
     "python": "python -c pass (no database)",
+    "psycopg": "python -c 'import psycopg' (no database)",
     "imports": "python -c 'import alembic.command, psycopg, sqlalchemy' (no database)",
 }
 
@@ -104,18 +112,24 @@ def main() -> None:
         single_file = Path(tmp) / "migrate-1.sql"
         single_file.write_text(one_transaction(offline.stdout))
         say(f"offline SQL: {len(offline.stdout.splitlines()):,} lines")
-        commands: dict[str, list[str]] = {"cli": [*GXSCHEMA, "migrate"]}
+        commands: dict[str, list[str]] = {
+            "cli": [*GXSCHEMA, "migrate"],
+            # the head named: not "head", so the rendered-SQL path steps aside
+            "alembic": [*GXSCHEMA, "migrate", head_revision()],
+        }
         if psql:
             base = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1"]
             commands["psql"] = [*base, "-f", str(sql_file)]
             commands["psql1"] = [*base, "-1", "-f", str(single_file)]
         floors = {
             "python": [sys.executable, "-c", "pass"],
+            "psycopg": [sys.executable, "-c", "import psycopg"],
             "imports": [sys.executable, "-c", "import alembic.command, psycopg, sqlalchemy"],
         }
-        warm_up = srv.create()  # writes the bytecode and fills the file cache: not timed
-        run(commands["cli"], warm_up.env())
-        warm_up.drop()
+        for path in ("cli", "alembic"):  # writes the bytecode, fills the file cache: not timed
+            warm_up = srv.create()
+            run(commands[path], warm_up.env())
+            warm_up.drop()
         for number in range(args.rounds):
             loads.append(load_average()[0])
             say(f"round {number + 1} of {args.rounds}, load average {loads[-1]:.2f}")
