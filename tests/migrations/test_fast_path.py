@@ -18,6 +18,8 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,7 @@ from gxschema.backup.tools import find_tool
 from gxschema.errors import ConfigError
 
 from ..support.cli import clean_env, gxschema
+from ..support.paths import ROOT
 
 ALEMBIC = {"GXSCHEMA_APP_ROLE": "gx_app"}
 """The default role name, named: the fast path declines, the migrator runs."""
@@ -111,6 +114,17 @@ def test_the_shipped_sql_is_what_the_revisions_render_now() -> None:
     assert rendered_revisions.stale_files(target) == []
     loaded = rendered_revisions.load()
     assert loaded is not None and [r.revision for r in loaded] == migrator.pending_revisions(None)
+
+
+def test_the_wheel_carries_every_file_of_the_rendered_sql() -> None:
+    # setup.py copies alembic/ into the wheel by [tool.gxschema.ship]'s patterns
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["gxschema"]["ship"]
+    target = rendered_revisions.folder()
+    assert target is not None and target.parent == ROOT / "alembic"
+    patterns = config["alembic"]["files"]
+    names = sorted(path.name for path in target.iterdir())
+    assert "index.json" in names and len(names) > 1
+    assert [n for n in names if not any(fnmatch(n, p) for p in patterns)] == []
 
 
 def test_shipped_sql_of_other_revision_files_is_not_trusted(tmp_path: Path, monkeypatch) -> None:
