@@ -1,0 +1,328 @@
+"""The no-op seed answered before the command line loads (`gxschema.noop_seed`).
+
+A second seed of the same files takes the fast path (no Typer, Rich, psycopg,
+SQLAlchemy or pydantic is imported) and prints, byte for byte, what the full command
+prints; everything else (a changed file, another environment, a seed that compares or
+writes, a wrong password, styled output) goes to the full command, with its messages and
+exit codes. Each child runs the real entry point, `gxschema.entry_point.main`, or the
+full command line, `gxschema.cli.main`, and writes the modules it imported to a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ..support.cli import clean_env, gxschema
+from ..support.paths import ROOT
+
+HEAVY = (
+    "typer",
+    "rich",
+    "psycopg",
+    "sqlalchemy",
+    "pydantic",
+    "pydantic_settings",
+    "yaml",
+    "faker",
+    "gxschema.cli",
+    "gxschema.models",
+)
+
+_CHILD = """
+import sys
+modules_file, entry, *args = sys.argv[1:]
+sys.argv = ["gxschema", *args]
+if entry == "no-libpq":  # as on a system where neither psycopg's libpq nor libpq.so.5 loads
+    import gxschema.libpq_client as client
+    client.candidates = lambda: [modules_file + ".absent-libpq.so"]
+if entry == "full":
+    from gxschema.cli import main
+else:
+    from gxschema.entry_point import main
+try:
+    main()
+finally:
+    import json
+    with open(modules_file, "w", encoding="utf-8") as handle:
+        json.dump(sorted(sys.modules), handle)
+"""
+
+
+@dataclass
+class Ran:
+    code: int
+    stdout: str
+    stderr: str
+    modules: list[str]
+
+    @property
+    def heavy(self) -> list[str]:
+        return [m for m in self.modules if any(m == h or m.startswith(h + ".") for h in HEAVY)]
+
+
+def _run(entry: str, *args: str, env: dict[str, str], tmp_path: Path, stdout=None) -> Ran:
+    """`gxschema ARGS` through `entry` (fast, full, no-libpq): output, code, modules."""
+    modules_file = tmp_path / f"modules-{len(list(tmp_path.iterdir()))}.json"
+    ran = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(modules_file), entry, *args],
+        env=env,
+        stdout=subprocess.PIPE if stdout is None else stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    modules = json.loads(modules_file.read_text(encoding="utf-8"))
+    return Ran(ran.returncode, ran.stdout or "", ran.stderr, modules)
+
+
+def _seeded(pg_server, database: str, *args: str) -> dict[str, str]:
+    env = clean_env(**pg_server.env(database))
+    first = gxschema("seed", *args, env=env)
+    assert first.code == 0, first.output
+    return env
+
+
+def test_a_seed_that_changes_nothing_is_answered_without_the_command_line(
+    pg_server, head_database: str, tmp_path: Path
+) -> None:
+    env = _seeded(pg_server, head_database, "--env", "devnet")
+    for args in (
+        ("seed", "--env", "devnet"),
+        ("seed",),  # bare: the recorded devnet
+        ("seed", "--json"),
+        ("--json", "seed", "--env=devnet"),
+        ("seed", "--only", "countries", "--only=demo"),  # a table narrower than its title
+        ("seed", "--seeds-dir", str(ROOT / "seeds"), "--only", "system_config"),
+    ):
+        fast = _run("fast", *args, env=env, tmp_path=tmp_path)
+        full = _run("full", *args, env=env, tmp_path=tmp_path)
+
+        assert fast.heavy == [], f"{args}: the fast path imported {fast.heavy[:8]}"
+        assert "typer" in full.modules  # the reference did run the command line
+        assert (fast.code, fast.stdout, fast.stderr) == (full.code, full.stdout, full.stderr), args
+        assert fast.code == 0
+        assert "recorded as these files" in fast.stdout or '"rows_compared": false' in fast.stdout
+    document = json.loads(_run("fast", "seed", "--json", env=env, tmp_path=tmp_path).stdout)
+    assert document["rows_compared"] is False and document["changed"] is False
+    assert [d["name"] for d in document["datasets"]] == [
+        "countries",
+        "system_config",
+        "feature_flags",
+        "demo",
+    ]
+
+
+def test_without_a_loadable_libpq_psycopg_asks_and_the_answer_is_the_same(
+    pg_server, head_database: str, tmp_path: Path
+) -> None:
+    env = _seeded(pg_server, head_database, "--env", "testnet")
+    for args in (("seed", "--env", "testnet"), ("seed", "--json")):
+        fallback = _run("no-libpq", *args, env=env, tmp_path=tmp_path)
+        full = _run("full", *args, env=env, tmp_path=tmp_path)
+
+        assert "psycopg" in fallback.modules  # it asked through psycopg's binding ...
+        assert "typer" not in fallback.modules  # ... and still answered before the command line
+        assert (fallback.code, fallback.stdout, fallback.stderr) == (
+            full.code,
+            full.stdout,
+            full.stderr,
+        )
+        assert fallback.code == 0 and "testnet" in fallback.stdout
+
+
+def test_seeds_that_compare_write_or_refuse_run_the_full_command(
+    pg_server, head_database: str, tmp_path: Path
+) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    env = _seeded(pg_server, head_database, "--env", "devnet", "--seeds-dir", str(seeds))
+    here = ("--seeds-dir", str(seeds))
+    for flag in ("--compare-rows", "--dry-run", "--overwrite"):
+        ran = _run("fast", "seed", *here, flag, env=env, tmp_path=tmp_path)
+        assert "typer" in ran.modules, flag
+        assert ran.code == 0 and "nothing to change" in ran.stdout, (flag, ran.stderr)
+        assert "recorded as these files" not in ran.stdout  # every row was compared
+
+    other = _run("fast", "seed", *here, "--env", "testnet", env=env, tmp_path=tmp_path)
+    assert "typer" in other.modules
+    assert other.code == 2 and "recorded as devnet, not testnet" in other.stderr, other.stderr
+
+    with (seeds / "base" / "system_config.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("\n# a comment changes the file's checksum, not its rows\n")
+    changed = _run("fast", "seed", *here, env=env, tmp_path=tmp_path)
+    assert "typer" in changed.modules
+    assert changed.code == 0 and "recorded as these files" not in changed.stdout, changed.stdout
+    again = _run("fast", "seed", *here, env=env, tmp_path=tmp_path)  # the new file recorded
+    assert again.heavy == [] and again.code == 0 and "recorded as these files" in again.stdout
+
+
+def test_a_bare_seed_of_a_database_recorded_as_mainnet_is_refused_by_the_full_command(
+    pg_server, head_database: str, tmp_path: Path
+) -> None:
+    env = _seeded(pg_server, head_database, "--env", "mainnet")
+    bare = _run("fast", "seed", env=env, tmp_path=tmp_path)
+    full = _run("full", "seed", env=env, tmp_path=tmp_path)
+
+    assert "typer" in bare.modules
+    assert (bare.code, bare.stdout, bare.stderr) == (full.code, full.stdout, full.stderr)
+    assert bare.code == 2 and "seeded only when named" in bare.stderr
+    named = _run("fast", "seed", "--env", "mainnet", env=env, tmp_path=tmp_path)
+    assert named.heavy == [] and named.code == 0
+
+
+def test_a_wrong_password_gets_the_full_commands_message_and_exit_code(
+    pg_server, head_database: str, tmp_path: Path
+) -> None:
+    if not pg_server.password:
+        pytest.skip("the test server trusts every connection: no password to get wrong")
+    env = {**_seeded(pg_server, head_database, "--env", "devnet"), "PGPASSWORD": "not-it"}
+    fast = _run("fast", "seed", env=env, tmp_path=tmp_path)
+    full = _run("full", "seed", env=env, tmp_path=tmp_path)
+
+    assert "typer" in fast.modules
+    assert (fast.code, fast.stdout, fast.stderr) == (full.code, full.stdout, full.stderr)
+    assert fast.code == 2 and "not-it" not in fast.stderr, fast.stderr
+
+
+def test_output_rich_would_style_or_squeeze_is_left_to_the_full_command(
+    pg_server, head_database: str, tmp_path: Path
+) -> None:
+    env = _seeded(pg_server, head_database, "--env", "devnet")
+    for extra in ({"FORCE_COLOR": "1"}, {"COLUMNS": "30"}, {"_GXSCHEMA_COMPLETE": "complete_bash"}):
+        fast = _run("fast", "seed", env={**env, **extra}, tmp_path=tmp_path)
+        assert "typer" in fast.modules, extra
+    squeezed = _run("fast", "seed", env={**env, "COLUMNS": "30"}, tmp_path=tmp_path)
+    full = _run("full", "seed", env={**env, "COLUMNS": "30"}, tmp_path=tmp_path)
+    assert squeezed.stdout == full.stdout and "…" in squeezed.stdout
+
+
+def test_a_closed_stdout_gets_the_full_commands_line_and_exit_1(
+    pg_server, head_database: str, tmp_path: Path
+) -> None:
+    env = _seeded(pg_server, head_database, "--env", "devnet")
+    for as_json in ((), ("--json",)):
+        results = []
+        for entry in ("fast", "full"):
+            reader, writer = os.pipe()
+            os.close(reader)  # nobody will read: the first write fails with EPIPE
+            try:
+                results.append(
+                    _run(entry, "seed", *as_json, env=env, tmp_path=tmp_path, stdout=writer)
+                )
+            finally:
+                os.close(writer)
+        fast, full = results
+        assert fast.heavy == []
+        assert (fast.code, fast.stderr) == (full.code, full.stderr)
+        assert fast.code == 1 and "broken pipe" in fast.stderr and "Traceback" not in fast.stderr
+
+
+def test_an_unreachable_server_is_left_to_the_full_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # In this process, since the full command retries an unreachable server for 30 s:
+    # the fast path tries once, prints nothing and hands over (`answer` returns None).
+    from gxschema.noop_seed import answer
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environ = {"PGHOST": "127.0.0.1", "PGPORT": str(port), "PGUSER": "gx", "PGDATABASE": "gx"}
+    assert answer(["seed", "--env", "devnet"], environ) is None
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("argv", "taken"),
+    [
+        (["seed"], (False, None, None, [])),
+        (["--json", "seed", "--env", "testnet"], (True, "testnet", None, [])),
+        (
+            ["seed", "--only=a", "--only", "b", "--seeds-dir=x", "--json"],
+            (True, None, "x", ["a", "b"]),
+        ),
+        (["seed", "--compare-rows"], None),
+        (["seed", "--dry-run"], None),
+        (["seed", "--overwrite"], None),
+        (["seed", "--reassign-environment"], None),
+        (["seed", "--debug"], None),
+        (["seed", "--help"], None),
+        (["--home", "x", "seed"], None),
+        (["seed", "--env", "staging"], None),
+        (["seed", "--env", "devnet", "--env", "testnet"], None),
+        (["seed", "--env"], None),
+        (["seed", "--only", "--json"], None),
+        (["seed", "--", "x"], None),
+        (["seed", "extra"], None),
+        (["status"], None),
+        (["--json"], None),
+    ],
+)
+def test_the_command_lines_the_fast_path_takes(argv: list[str], taken: tuple | None) -> None:
+    from gxschema.noop_seed import parse
+
+    parsed = parse(argv)
+    if taken is None:
+        assert parsed is None
+    else:
+        assert parsed is not None
+        assert (parsed.as_json, parsed.env, parsed.seeds_dir, parsed.only) == taken
+
+
+@pytest.mark.parametrize("columns", ["200", "52", "49"])
+@pytest.mark.parametrize("versions", [("2026.2", "2026.1"), ("1", "10.0.0-rc.1+build.7")])
+def test_the_table_is_the_one_rich_draws(
+    columns: str,
+    versions: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from gxschema.cli.output import Output
+    from gxschema.cli.seed_command import _print
+    from gxschema.noop_seed import as_text
+    from gxschema.seeding.unchanged import RecordedDataset, UnchangedSeed
+
+    monkeypatch.setenv("COLUMNS", columns)
+    unchanged = UnchangedSeed(
+        "devnet",
+        [
+            RecordedDataset("countries", "seeds/base/countries.csv", versions[0], "ab" * 32, 250),
+            RecordedDataset("demo", "seeds/devnet/demo.yaml", versions[1], "0f" * 32, 43),
+        ],
+    )
+    ours = as_text(unchanged, os.environ)
+    Output.use(Output())
+    _print(unchanged.report(), env="devnet", dry_run=False, recording=None)
+    rich = capsys.readouterr().out
+
+    if ours is None:  # declined: only because Rich would squeeze the table
+        assert "…" in rich
+    else:
+        assert ours == rich
+
+
+def test_a_value_rich_would_read_as_markup_is_left_to_rich() -> None:
+    from gxschema.noop_seed import as_text
+    from gxschema.seeding.unchanged import RecordedDataset, UnchangedSeed
+
+    for version in ("[bold]1", "1:smile:", "2026\t1", "2026.1é"):
+        unchanged = UnchangedSeed("devnet", [RecordedDataset("demo", "s/d", version, "ab" * 32, 1)])
+        assert as_text(unchanged, {"COLUMNS": "200"}) is None, version
+
+
+def test_fakers_version_is_read_as_importlib_metadata_reads_it() -> None:
+    from importlib import metadata
+
+    from gxschema.seeding.fingerprint import _faker_version
+
+    assert _faker_version() == metadata.version("faker")
