@@ -104,9 +104,13 @@ def test_a_seed_of_unchanged_files_loads_no_models_no_faker_no_orm(
     printed, modules = _modules_imported_by("seed", "--env", "mainnet", env=env)
 
     assert "nothing to change" in printed, printed
-    # libpq reads the PG* variables itself (gxschema.libpq_env): not even the settings,
-    # with SQLAlchemy's URL and pydantic-settings, are imported
-    avoided = ("gxschema.models", "faker", "sqlalchemy", "alembic", "yaml", "pydantic_settings")
+    # libpq reads the PG* variables itself (gxschema.libpq_env) and is asked over ctypes
+    # (gxschema.libpq_client), before the command line loads (gxschema.entry_point): not
+    # even the settings, psycopg, Typer or Rich are imported
+    avoided = (
+        *("gxschema.models", "faker", "sqlalchemy", "alembic", "yaml", "pydantic_settings"),
+        *("pydantic", "psycopg", "typer", "rich", "gxschema.cli"),
+    )
     heavy = [m for m in modules if any(m == h or m.startswith(h + ".") for h in avoided)]
     assert heavy == [], f"the no-op seed imported {heavy[:10]}"
 
