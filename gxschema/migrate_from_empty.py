@@ -303,12 +303,16 @@ def _run(connection: psycopg.Connection[Any], rendered: RenderedRevision) -> Non
 
 
 def _failure(error: psycopg.Error, current: str | None, tried: int) -> OperationError:
-    """The migrator's words for a revision that failed (`migrator._run_with_lock_retries`)."""
+    """The migrator's words for a revision that failed (`migrator._run_with_lock_retries`).
+
+    For a lock timeout the migrator also names the sessions holding locks on our tables
+    (`gxschema.blockers`, on SQLAlchemy); this does not, and says where to look instead.
+    """
     if is_lock_timeout(error):
         return OperationError(
             f"gave up after {tried} attempts: a revision could not take its locks within "
-            "lock_timeout; the sessions holding them have ended or are unknown. The "
-            f"database stays at revision {current!r}; rerun once the blocker ends"
+            "lock_timeout (see pg_locks and pg_stat_activity for the sessions holding "
+            f"them). The database stays at revision {current!r}; rerun once the blocker ends"
         )
     return OperationError(
         f"the migration failed at revision {current!r} -> 'head': {_one_line(error)}; "

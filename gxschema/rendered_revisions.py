@@ -127,7 +127,6 @@ def render() -> dict[str, str]:
     import contextlib
     import io
     import os
-    from unittest import mock
 
     from alembic import command
 
@@ -139,8 +138,9 @@ def render() -> dict[str, str]:
     assert migrations is not None, "the migration scripts are not installed"
     revisions = chain()
     files: dict[str, str] = {}
-    clean = {k: v for k, v in os.environ.items() if k not in ROLE_VARIABLES}
-    with mock.patch.dict(os.environ, clean, clear=True):
+    # the default role names, whatever this shell says (restored below)
+    saved = {name: os.environ.pop(name) for name in ROLE_VARIABLES if name in os.environ}
+    try:
         for previous, revision in zip([None, *revisions], revisions, strict=False):
             buffer = io.StringIO()
             config = make_config(
@@ -152,6 +152,8 @@ def render() -> dict[str, str]:
             with contextlib.redirect_stdout(sys.stderr):
                 command.upgrade(config, span, sql=True)
             files[f"{revision}.sql"] = _without_preamble(buffer.getvalue(), revision)
+    finally:
+        os.environ.update(saved)
     index = {"revisions": revisions, "rendered_from": revision_fingerprints(migrations)}
     files[INDEX] = json.dumps(index, indent=2) + "\n"
     return files
