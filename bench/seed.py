@@ -8,19 +8,23 @@ child process (start-up included), wall seconds and the child's own CPU seconds:
 1. ``gxschema seed --env <env>`` on the new database: validate every file, make and
    write every row, record each dataset's checksum;
 2. the same command again: the no-op, which one query answers when the database
-   records these very files (``gxschema.seeding.unchanged``);
+   records these very files (``gxschema.seeding.unchanged``), before the console
+   script loads the command line (``gxschema.noop_seed``, libpq over ctypes);
+   and the same no-op through the full command line (``--debug`` sends it there:
+   Typer, Rich, psycopg), what it cost before;
 3. the same again with ``--compare-rows``: the full no-op (read, validate, generate
    and compare every row, write nothing), what every rerun cost before;
 4. the floors, in the same rounds: ``python -c pass`` (the interpreter), ``gxschema
-   --version`` (the command line's own start-up), ``psql -c 'select 1'`` and a Python
-   child that imports psycopg, connects and runs one query (the least a Python
-   command that asks the database anything can cost).
+   --version`` (the command line's own start-up), ``psql -c 'select 1'`` (C:
+   connecting and asking one question) and a Python child that imports psycopg,
+   connects and runs one query.
 
 And, in this process, the parts of a full seed: ``seeding.load`` (read, validate,
 generate the demo rows) and ``seeding.apply`` first and again.
 
 Children run with bytecode caching on, as an installed package does. Reported: the
-fastest and median of the rounds, the no-op against its floors, and the load average.
+fastest and median of the rounds, each command against the issue's floor and against
+psql, and the load average.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ ONE_QUERY = (
 LABELS = {
     "first": "gxschema seed, first run (writes every row)",
     "noop": "gxschema seed, again: the no-op (one query)",
+    "noop_full": "gxschema --debug seed, again: the same no-op, full command line",
     "compare": "gxschema seed --compare-rows, again: the full no-op",
     "python": "python -c pass (the interpreter)",
     "version": "gxschema --version (the command line's start-up)",
@@ -80,6 +85,7 @@ def one_round(
     if "nothing to change" not in again.stdout:
         raise SystemExit(f"the second seed changed something:\n{again.stdout}")
     figures["noop"] = timed(seed, env)
+    figures["noop_full"] = timed([*GXSCHEMA, "--debug", *seed[len(GXSCHEMA) :]], env)
     figures["compare"] = timed([*seed, "--compare-rows"], env)
     figures["python"] = timed([sys.executable, "-c", "pass"], env)
     figures["version"] = timed([*GXSCHEMA, "--version"], env)
@@ -146,6 +152,7 @@ def main() -> None:
         f"on {os.cpu_count()} cores\n"
     )
     floor = min(wall["python"]) + datasets_count * round_trip
+    psql_fastest = min(wall["psql"]) if wall["psql"] else None
     rows = []
     for key, label in LABELS.items():
         if not wall[key]:
@@ -158,6 +165,7 @@ def main() -> None:
                 f"{min(cpu[key]):.3f}",
                 f"{median(cpu[key]):.3f}",
                 f"{min(wall[key]) / floor:.1f}x",
+                f"{min(wall[key]) / psql_fastest:.2f}x" if psql_fastest else "-",
             ]
         )
     table(
@@ -170,6 +178,7 @@ def main() -> None:
             "CPU fastest s",
             "CPU median s",
             f"fastest vs floor ({floor:.3f} s)",
+            "fastest vs psql",
         ],
         rows,
     )
