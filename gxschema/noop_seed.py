@@ -69,6 +69,8 @@ def answer(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> int
     arguments = parse(argv)
     if arguments is None or any(name in env for name in _RICH_STYLING):
         return None
+    if not arguments.as_json and not _plain_stdout():
+        return None  # known before connecting: Rich's to print
     from gxschema.libpq_env import target_from_environment
 
     target = target_from_environment(env)
@@ -183,7 +185,7 @@ def as_text(unchanged: UnchangedSeed, environ: Mapping[str, str]) -> str | None:
     adds colours and styles, and a table wider than the console it squeezes: those cases
     are left to Rich, as is any value it would read as markup or an emoji code.
     """
-    if _is_terminal() or not (sys.stdout.encoding or "").lower().startswith("utf"):
+    if not _plain_stdout():
         return None
     rows = [
         [dataset.name, dataset.version, str(dataset.row_count), dataset.checksum[:12]]
@@ -224,11 +226,14 @@ def _plain(cell: str) -> bool:
     return all(" " <= character <= "~" for character in cell) and not set(cell) & {"[", ":"}
 
 
-def _is_terminal() -> bool:
+def _plain_stdout() -> bool:
+    """Whether Rich would print plain UTF-8 text to stdout: not a terminal, not Windows."""
     try:
-        return sys.stdout.isatty()
+        terminal = sys.stdout.isatty()
     except ValueError:  # closed
-        return True
+        return False
+    encoding = (sys.stdout.encoding or "").lower()
+    return not terminal and encoding.startswith("utf") and sys.platform != "win32"
 
 
 def _console_width(environ: Mapping[str, str]) -> int:

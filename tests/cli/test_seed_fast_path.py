@@ -201,6 +201,15 @@ def test_output_rich_would_style_or_squeeze_is_left_to_the_full_command(
     for extra in ({"FORCE_COLOR": "1"}, {"COLUMNS": "30"}, {"_GXSCHEMA_COMPLETE": "complete_bash"}):
         fast = _run("fast", "seed", env={**env, **extra}, tmp_path=tmp_path)
         assert "typer" in fast.modules, extra
+    import pty
+
+    leader, follower = pty.openpty()
+    try:  # a terminal: Rich colours the table there
+        on_terminal = _run("fast", "seed", env=env, tmp_path=tmp_path, stdout=follower)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert "typer" in on_terminal.modules and on_terminal.code == 0
     squeezed = _run("fast", "seed", env={**env, "COLUMNS": "30"}, tmp_path=tmp_path)
     full = _run("full", "seed", env={**env, "COLUMNS": "30"}, tmp_path=tmp_path)
     assert squeezed.stdout == full.stdout and "…" in squeezed.stdout
@@ -326,3 +335,87 @@ def test_fakers_version_is_read_as_importlib_metadata_reads_it() -> None:
     from gxschema.seeding.fingerprint import _faker_version
 
     assert _faker_version() == metadata.version("faker")
+
+
+_WHO = (
+    "SELECT current_user, current_database(), current_setting('application_name'),"
+    " current_setting('client_encoding')"
+)
+
+
+def test_libpq_over_ctypes_reaches_the_database_psycopg_reaches(
+    pg_server, empty_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the two ways `gxschema.libpq_env` names a database: PG* variables that libpq reads
+    # itself, and a URL whose password a mounted file overrides
+    import psycopg
+
+    from gxschema import libpq_client
+    from gxschema.libpq_env import target_from_environment
+
+    assert libpq_client.load() is not None, "neither psycopg's libpq nor libpq.so.5 loaded"
+    for name in ("DATABASE_URL", "PGPASSWORD_FILE", "GXSCHEMA_PASSWORD_FILE", "PGAPPNAME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in pg_server.env(empty_database).items():
+        monkeypatch.setenv(name, value)
+    secret = tmp_path / "password"
+    secret.write_text(f"{pg_server.password or ''}\n", encoding="utf-8")
+    url = (
+        f"postgresql+psycopg://{pg_server.user}:wrong@{pg_server.host}:{pg_server.port}"
+        f"/{empty_database}?application_name=fastpath"
+    )
+    for environ in (
+        dict(os.environ),
+        {"DATABASE_URL": url, "PGPASSWORD_FILE": str(secret)},
+    ):
+        target = target_from_environment(environ)
+        assert target is not None
+        ours = libpq_client.fetch(target.conninfo, target.parameters, _WHO, [])
+        with psycopg.connect(target.conninfo, **target.parameters) as connection:
+            row = connection.execute(_WHO).fetchone()
+        assert row is not None
+        assert ours[0][:3] == tuple(row)[:3] and ours[0][1] == empty_database
+        assert ours[0][3] == "UTF8"  # asked for: the text is decoded as UTF-8
+        if "DATABASE_URL" in environ:
+            assert ours[0][2] == "fastpath"
+        for name in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE"):
+            monkeypatch.delenv(name, raising=False)  # the URL alone, for the second
+
+
+def test_a_password_of_any_characters_and_arguments_are_sent_as_they_are(
+    pg_server, empty_database: str
+) -> None:
+    import uuid
+
+    from psycopg import sql
+
+    from gxschema import libpq_client
+
+    role = f"gx_fastpath_{uuid.uuid4().hex[:10]}"
+    password = "a p'a\\ss=w\"o rd;"
+    if not pg_server.password:
+        pytest.skip("the test server trusts every connection: no password to check")
+    with pg_server.admin() as admin:
+        admin.execute(
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                sql.Identifier(role), sql.Literal(password)
+            )
+        )
+    try:
+        parameters = {
+            "host": pg_server.host,
+            "port": str(pg_server.port),
+            "user": role,
+            "password": password,
+            "dbname": empty_database,
+        }
+        rows = libpq_client.fetch(
+            "", parameters, "SELECT current_user, $1::text, $2::text IS NULL", ["'; x", ""]
+        )
+        assert rows == [(role, "'; x", "f")]
+        wrong = {**parameters, "password": password + "!"}
+        with pytest.raises(libpq_client.LibpqError, match="password authentication failed"):
+            libpq_client.fetch("", wrong, "SELECT 1", [])
+    finally:
+        with pg_server.admin() as admin:
+            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
