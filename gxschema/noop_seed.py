@@ -77,11 +77,11 @@ def answer(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> int
     if target is None:
         return None
     from gxschema.errors import ConfigError
-    from gxschema.seeding.folder import seeds_folder
+    from gxschema.seeding.folder import seeds_location
     from gxschema.seeding.unchanged import unchanged_seed
 
     try:
-        folder = seeds_folder(arguments.seeds_dir)
+        folder = seeds_location(arguments.seeds_dir)
     except ConfigError:
         return None
     unchanged = unchanged_seed(

@@ -22,6 +22,8 @@ read, a database without the tables, an unreachable server, another environment.
 
 from __future__ import annotations
 
+import os
+
 from gxschema import libpq_client
 from gxschema.seeding.fingerprint import source_checksum
 from gxschema.seeding.layout import files_for
@@ -29,7 +31,6 @@ from gxschema.seeding.layout import files_for
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the fast path
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-    from pathlib import Path
 
     from gxschema.seeding.report import SeedReport
 
@@ -107,7 +108,7 @@ class UnchangedSeed:
 
 def unchanged_seed(
     conninfo: str,
-    folder: Path,
+    folder: str | os.PathLike[str],
     env: str | None,
     only: Sequence[str] | None = None,
     parameters: Mapping[str, str] | None = None,
@@ -134,10 +135,11 @@ def unchanged_seed(
     entries = [entry for entry in files_for(env) if not only or entry.name in only]
     if not entries or (only and len(entries) != len(set(only))):
         return None  # unknown or unavailable datasets: the full seed names them
-    source_folder = folder.resolve().name
+    # as `gxschema.seeding.load` names the source: the folder's own name, then the path
+    source_folder = os.path.basename(os.path.realpath(folder))
     datasets = []
     for entry in entries:
-        checksum = source_checksum(folder / entry.path, demo=entry.demo)
+        checksum = source_checksum(os.path.join(folder, entry.path), demo=entry.demo)
         record = latest.get(entry.name)
         if checksum is None or record is None or record[0] != checksum:
             return None
@@ -152,7 +154,7 @@ def unchanged_seed(
 
 def recorded_as_files(
     conninfo: str,
-    folder: Path,
+    folder: str | os.PathLike[str],
     env: str | None,
     only: Sequence[str] | None = None,
     parameters: Mapping[str, str] | None = None,
