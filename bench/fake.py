@@ -15,11 +15,13 @@ run one), the machine's 1-minute load average recorded right after each step:
 2. the floor an expert reaches with PostgreSQL's tools, from the rows of run 1 dumped
    beforehand (untimed): ``pg_restore -j 2`` of a ``pg_dump -Fd`` of run 1's database
    into an empty database (schema, data, then indexes and keys two at a time; it does
-   not ANALYZE, fake does), and psql loading CSV the way fake itself does (drop the
-   keys and indexes, ``\copy`` every table, create them again): in one script and one
-   transaction, and with the rebuild split over two psql sessions (table by table, so
-   they never wait on each other's locks; foreign keys then in one session, as
-   concurrent ones would lock each other's tables). Every method runs with
+   not ANALYZE, fake does; a second line adds ``vacuumdb --analyze-only -j 2``, which
+   gives the same result as fake's, statistics of the filled tables included), and psql
+   loading CSV the way fake itself does (drop the keys and indexes, ``\copy`` every
+   table, create them again): in one script and one transaction, and with the rebuild
+   split over two psql sessions (table by table, so they never wait on each other's
+   locks; foreign keys then in one session, as concurrent ones would lock each other's
+   tables). Every method runs with
    ``maintenance_work_mem`` at fake's 256MB;
 3. ``psql -1`` with one ``\copy`` per table into the indexed tables (the slowest way
    psql loads: every index maintained row by row);
@@ -36,7 +38,10 @@ run one), the machine's 1-minute load average recorded right after each step:
    median of each: on a shared machine one pair may meet very different loads;
    ``--floor-only`` runs just those pairs, round by round;
 5. with ``--variants``: fake with ``--workers 0`` and with ``--indexes keep``;
-6. peak memory of ``gxschema fake`` at a tenth of the users as well (``--small-users``),
+6. the CPU each method had the machine spend (``/proc/stat``: every process's, the
+   server's included) and its client processes' own share: on a machine whose cores
+   every method keeps busy, wall time follows CPU work, and this shows where it goes;
+7. peak memory of ``gxschema fake`` at a tenth of the users as well (``--small-users``),
    to show it flat. ``--memory`` runs only this, for each number of users given.
 
 Goals (issue 17): fake >= 1.0x ``pg_restore -j 2`` of its own rows at 100,000 users,
@@ -46,6 +51,7 @@ whole process; under 300 MB summed RSS of the process tree, flat in the users.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tempfile
 import time
@@ -77,10 +83,46 @@ MAINTENANCE_MEM = "256MB"
 """What fake sets for its index builds; every psql and pg_restore run gets the same."""
 
 
+class MachineCpu:
+    """The CPU seconds the whole machine spent busy (every process, the server's too)
+    between `start` and `stop`, from ``/proc/stat`` (Linux; NaN elsewhere).
+
+    Both fake and pg_restore keep the two cores of the development machine busy, so
+    their wall times follow the work each has the CPU do: these figures show where
+    that work goes (the client's own share, measured with `client_cpu`, and the rest,
+    the server's and whatever else ran).
+    """
+
+    def __init__(self) -> None:
+        self.started = self._busy()
+        self.seconds = float("nan")
+
+    @staticmethod
+    def _busy() -> float:
+        try:
+            with open("/proc/stat") as stat:
+                fields = [int(value) for value in stat.readline().split()[1:9]]
+        except OSError:
+            return float("nan")
+        user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+        return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> float:
+        self.seconds = self._busy() - self.started
+        return self.seconds
+
+
+def client_cpu() -> float:
+    """CPU seconds of this process's reaped children (and theirs): the commands run."""
+    times = os.times()
+    return times.children_user + times.children_system
+
+
 def fake_command(
     database: Database, users: int, per_user: int, seed_value: int, *extra: str
 ) -> dict[str, Any]:
     """``gxschema --json fake`` in a child process, with `extra` flags (none: a user's run)."""
+    busy, client = MachineCpu(), client_cpu()
     ran = run(
         [
             *GXSCHEMA,
@@ -98,6 +140,8 @@ def fake_command(
         tree=True,
     )
     report = json.loads(ran.stdout)
+    report["busy"] = busy.stop()
+    report["client_cpu"] = client_cpu() - client
     report["wall"] = ran.seconds
     report["load"] = load_average()[0]
     report["rss_mb"] = ran.max_rss_kb / 1024
@@ -110,14 +154,22 @@ def fake_command(
 
 @dataclass
 class Timed:
-    """One method's wall time and the 1-minute load average right after it."""
+    """One method's wall time and the 1-minute load average right after it; the machine's
+    busy CPU seconds meanwhile and its client processes' own (`MachineCpu`)."""
 
     seconds: float = float("nan")
     load: float = float("nan")
+    busy: float = float("nan")
+    client: float = float("nan")
 
 
-def timed(started: float) -> Timed:
-    return Timed(time.perf_counter() - started, load_average()[0])
+def timed(started: float, busy: MachineCpu | None = None, client: float | None = None) -> Timed:
+    return Timed(
+        time.perf_counter() - started,
+        load_average()[0],
+        float("nan") if busy is None else busy.stop(),
+        float("nan") if client is None else client_cpu() - client,
+    )
 
 
 def _median(runs: list[Timed]) -> Timed:
@@ -162,14 +214,29 @@ def dump(database: Database, folder: Path) -> Path:
 
 def pg_restore(srv: Server, dumped: Path, jobs: int) -> Timed:
     """``pg_restore -j`` into a new, empty database (from template0: no schema at all)."""
+    return _restore(srv, dumped, jobs, analyze=False)
+
+
+def pg_restore_analyze(srv: Server, dumped: Path, jobs: int) -> Timed:
+    """`pg_restore`, then ``vacuumdb --analyze-only -j`` of the tables fake fills: the same
+    result as fake's (which ANALYZEs them), as an expert finishes a restore (pg_restore
+    leaves no statistics)."""
+    return _restore(srv, dumped, jobs, analyze=True)
+
+
+def _restore(srv: Server, dumped: Path, jobs: int, *, analyze: bool) -> Timed:
     empty = srv.create("template0")
     srv.settle()
+    busy, client = MachineCpu(), client_cpu()
     started = time.perf_counter()
-    run(
-        ["pg_restore", "-j", str(jobs), "-d", empty.name, "--exit-on-error", str(dumped)],
-        with_memory(empty.env()),
-    )
-    result = timed(started)
+    env = with_memory(empty.env())
+    run(["pg_restore", "-j", str(jobs), "-d", empty.name, "--exit-on-error", str(dumped)], env)
+    if analyze:
+        # the tables fake fills and ANALYZEs, no more (vacuumdb alone would also
+        # analyze the catalogs and the reference tables: seconds fake does not spend)
+        tables = [argument for name in FILLED_TABLES for argument in ("-t", f'"{name}"')]
+        run(["vacuumdb", "--analyze-only", "-j", str(jobs), "-d", empty.name, "-q", *tables], env)
+    result = timed(started, busy, client)
     empty.drop()
     return result
 
@@ -199,9 +266,9 @@ def psql_copy(database: Database, psql: str, files: list[tuple[str, Path]], fold
     """``psql -1``, one ``\\copy`` per table into the indexed tables."""
     script = folder / "load.sql"
     script.write_text("\n".join(_copy_lines(files)) + "\n")
-    started = time.perf_counter()
+    busy, client, started = MachineCpu(), client_cpu(), time.perf_counter()
     run(_psql(psql, script), with_memory(database.env()))
-    return timed(started)
+    return timed(started, busy, client)
 
 
 def _ddl(database: Database) -> tuple[list[str], dict[str, list[str]], list[str]]:
@@ -247,9 +314,9 @@ def psql_rebuild(
     if sessions <= 1:
         script = folder / "rebuild.sql"
         script.write_text("\n".join([*drops, *_copy_lines(files), *creates, *foreign]) + "\n")
-        started = time.perf_counter()
+        busy, client, started = MachineCpu(), client_cpu(), time.perf_counter()
         run(_psql(psql, script), env)
-        return timed(started)
+        return timed(started, busy, client)
     load = folder / "drop-copy.sql"
     load.write_text("\n".join([*drops, *_copy_lines(files)]) + "\n")
     shares: list[list[str]] = [[] for _ in range(sessions)]
@@ -265,7 +332,7 @@ def psql_rebuild(
         scripts.append(script)
     keys = folder / "foreign.sql"
     keys.write_text("\n".join(foreign) + "\n")
-    started = time.perf_counter()
+    busy, client, started = MachineCpu(), client_cpu(), time.perf_counter()
     run(_psql(psql, load), env)
     children = [
         subprocess.Popen(_psql(psql, script), env=env, stdout=subprocess.DEVNULL)
@@ -274,7 +341,7 @@ def psql_rebuild(
     if any(child.wait() != 0 for child in children):
         raise SystemExit("psql: rebuilding the indexes in parallel failed")
     run(_psql(psql, keys), env)
-    return timed(started)
+    return timed(started, busy, client)
 
 
 SET_APART = {
@@ -417,6 +484,7 @@ def floor_only(srv: Server, template: Database, folder: Path, args: Any, rounds:
     users, per_user = args.users, args.transactions_per_user
     fakes: list[Timed] = []
     restores: list[Timed] = []
+    analyzed: list[Timed] = []
     rows = 0
     for number in range(1, rounds + 1):
         say(f"round {number}: gxschema fake --users {users:,}")
@@ -424,7 +492,7 @@ def floor_only(srv: Server, template: Database, folder: Path, args: Any, rounds:
         srv.settle()
         report = fake_command(database, users, per_user, args.seed)
         rows = report["total_rows"]
-        fakes.append(Timed(report["wall"], report["load"]))
+        fakes.append(_fake_timed(report))
         say(f"   {rows:,} rows in {report['wall']:.1f}s (load {report['load']:.1f})")
         dumped = folder / f"dump-{number}"
         run(["pg_dump", "-Fd", "-j", "2", "-f", str(dumped)], database.env())
@@ -432,11 +500,23 @@ def floor_only(srv: Server, template: Database, folder: Path, args: Any, rounds:
         say(f"round {number}: pg_restore -j 2")
         restores.append(pg_restore(srv, dumped, 2))
         say(f"   {restores[-1].seconds:.1f}s (load {restores[-1].load:.1f})")
+        say(f"round {number}: pg_restore -j 2, then vacuumdb --analyze-only -j 2")
+        analyzed.append(pg_restore_analyze(srv, dumped, 2))
+        say(f"   {analyzed[-1].seconds:.1f}s (load {analyzed[-1].load:.1f})")
     print(f"\nMachine: {machine(srv.version())}\n")
     table(
         f"gxschema fake against pg_restore -j 2 of its rows ({rows:,} rows, {users:,} users), "
         "round by round",
-        ["round", "fake s", "load", "pg_restore -j 2 s", "load", "fake vs pg_restore -j 2"],
+        [
+            "round",
+            "fake s",
+            "load",
+            "pg_restore -j 2 s",
+            "load",
+            "fake vs pg_restore -j 2",
+            "+ vacuumdb --analyze-only s",
+            "fake vs it",
+        ],
         [
             [
                 f"{number}",
@@ -445,9 +525,64 @@ def floor_only(srv: Server, template: Database, folder: Path, args: Any, rounds:
                 f"{restored.seconds:.1f}",
                 f"{restored.load:.1f}",
                 f"{restored.seconds / faked.seconds:.2f}x",
+                f"{finished.seconds:.1f}",
+                f"{finished.seconds / faked.seconds:.2f}x",
             ]
-            for number, (faked, restored) in enumerate(zip(fakes, restores, strict=True), 1)
+            for number, (faked, restored, finished) in enumerate(
+                zip(fakes, restores, analyzed, strict=True), 1
+            )
         ],
+    )
+    _cpu_table(
+        [
+            ("gxschema fake, default flags", fakes),
+            ("pg_restore -j 2", restores),
+            ("pg_restore -j 2, then vacuumdb --analyze-only -j 2", analyzed),
+        ]
+    )
+
+
+def _fake_timed(report: dict[str, Any]) -> Timed:
+    return Timed(report["wall"], report["load"], report["busy"], report["client_cpu"])
+
+
+def _cpu_table(methods: list[tuple[str, list[Timed]]]) -> None:
+    """Where each method's time goes: the machine's busy CPU seconds, the client's share.
+
+    When a method keeps every core busy, its wall time is its CPU work over the cores;
+    fake's work is pg_restore's (the same COPY, the same index sorts) plus making the
+    rows and ANALYZE, so on a machine it saturates it cannot finish first.
+    """
+    cores = os.cpu_count() or 1
+    rows = []
+    for label, runs in methods:
+        for number, measured in enumerate(runs, 1):
+            if measured.seconds != measured.seconds:  # not run (no psql)
+                continue
+            rest = measured.busy - measured.client
+            rows.append(
+                [
+                    f"{label}{f' (round {number})' if len(runs) > 1 else ''}",
+                    f"{measured.seconds:.1f}",
+                    f"{measured.busy:.1f}",
+                    f"{100 * measured.busy / (cores * measured.seconds):.0f}%",
+                    f"{measured.client:.1f}",
+                    f"{rest:.1f}",
+                    f"{measured.load:.1f}",
+                ]
+            )
+    table(
+        f"CPU: the machine's busy CPU seconds during each method ({cores} cores)",
+        [
+            "method",
+            "wall s",
+            "machine busy CPU s",
+            "of the cores",
+            "client processes' CPU s",
+            "the rest (the server, anything else) s",
+            "load",
+        ],
+        rows,
     )
 
 
@@ -536,13 +671,15 @@ def main() -> None:
 
         say("2. pg_restore -j 2 of that dump into an empty database")
         restores = [pg_restore(srv, dumped, 2)]
-        fakes = [Timed(fake["wall"], fake["load"])]
+        say("2a. the same, then vacuumdb --analyze-only -j 2 (fake's result: statistics too)")
+        analyzed = pg_restore_analyze(srv, dumped, 2)
+        fakes = [_fake_timed(fake)]
         for round_number in range(2, args.rounds + 1):
             say(f"2. round {round_number}: gxschema fake, then pg_restore -j 2, again")
             again = srv.create(template.name)
             srv.settle()
             report = fake_command(again, users, per_user, args.seed)
-            fakes.append(Timed(report["wall"], report["load"]))
+            fakes.append(_fake_timed(report))
             again.drop()
             restores.append(pg_restore(srv, dumped, 2))
         restored, faked = _median(restores), _median(fakes)
@@ -648,6 +785,12 @@ def main() -> None:
                 restored.load,
             ),
             line(
+                "pg_restore -j 2, then vacuumdb --analyze-only -j 2 (statistics, as fake)",
+                rows,
+                analyzed.seconds,
+                analyzed.load,
+            ),
+            line(
                 "psql -1: drop keys and indexes, \\copy, rebuild (fake's method)",
                 rows,
                 rebuilt_one.seconds,
@@ -683,6 +826,16 @@ def main() -> None:
     print(
         "'vs pg_restore -j 2': the method's rows/s over pg_restore's (the goal: fake's "
         ">= 1.00x). The ORM lines' load is the one at the end of the run.\n"
+    )
+    _cpu_table(
+        [
+            ("gxschema fake, default flags", fakes),
+            ("pg_restore -j 2", restores),
+            ("pg_restore -j 2, then vacuumdb --analyze-only -j 2", [analyzed]),
+            ("psql -1: drop, \\copy, rebuild (fake's method)", [rebuilt_one]),
+            ("psql: the rebuild over 2 sessions", [rebuilt_two]),
+            ("psql -1 \\copy into the indexed tables", [copied]),
+        ]
     )
     table(
         "Inside gxschema fake (from its --json report)",
