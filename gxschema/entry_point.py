@@ -31,5 +31,7 @@ def _noop_seed(argv: list[str]) -> int | None:
         from gxschema.noop_seed import answer
 
         return answer(argv)
+    except KeyboardInterrupt:  # Ctrl-C: exit 130 without a word, as the command line does
+        return 130
     except Exception:  # the full command meets it again, and explains it
         return None
