@@ -63,9 +63,12 @@ class SeedArguments:
         self.only: list[str] = []
 
 
-def answer(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> int | None:
-    """Print the no-op seed's answer and return its exit code; None: run the full command."""
-    env = os.environ if environ is None else environ
+def answer(argv: Sequence[str]) -> int | None:
+    """Print the no-op seed's answer and return its exit code; None: run the full command.
+
+    The environment is the process's own, which libpq reads too.
+    """
+    env = os.environ
     arguments = parse(argv)
     if arguments is None or any(name in env for name in _RICH_STYLING):
         return None

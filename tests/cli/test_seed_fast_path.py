@@ -237,7 +237,7 @@ def test_a_closed_stdout_gets_the_full_commands_line_and_exit_1(
 
 
 def test_an_unreachable_server_is_left_to_the_full_command(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # In this process, since the full command retries an unreachable server for 30 s:
     # the fast path tries once, prints nothing and hands over (`answer` returns None).
@@ -246,8 +246,17 @@ def test_an_unreachable_server_is_left_to_the_full_command(
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    environ = {"PGHOST": "127.0.0.1", "PGPORT": str(port), "PGUSER": "gx", "PGDATABASE": "gx"}
-    assert answer(["seed", "--env", "devnet"], environ) is None
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    for name, value in (("PGHOST", "127.0.0.1"), ("PGPORT", str(port)), ("PGDATABASE", "gx")):
+        monkeypatch.setenv(name, value)
+    from gxschema import libpq_client
+    from gxschema.libpq_env import target_from_environment
+
+    target = target_from_environment()
+    assert target is not None
+    with pytest.raises(libpq_client.LibpqError, match=f"port {port} failed"):
+        libpq_client.fetch(target.conninfo, target.parameters, "SELECT 1", [])
+    assert answer(["seed", "--env", "devnet"]) is None
     assert capsys.readouterr() == ("", "")
 
 
