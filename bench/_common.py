@@ -5,6 +5,11 @@ gxschema command; the role must be allowed to create databases), else the embedd
 PostgreSQL of `gxschema up`, started if needed (and stopped again at the end if this
 script started it). Every script works in scratch databases ``gxbench_<random>``
 that it creates and drops, so it never touches the configured database's data.
+
+``GXBENCH_PREFIX`` (``gxbench_`` and more, e.g. ``gxbench_ci42_``) lengthens that
+prefix for one run, and every name is told on stderr when it is created: two runs on
+one server (two test workers, two CI jobs) can then each check that they left none
+of their own behind without seeing the other's, which come and go meanwhile.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import argparse
 import contextlib
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -35,6 +41,28 @@ from gxschema import embedded  # noqa: E402
 from gxschema.settings import DatabaseSettings, load_settings  # noqa: E402
 
 GXSCHEMA = (sys.executable, "-m", "gxschema")
+
+PREFIX_VARIABLE = "GXBENCH_PREFIX"
+DEFAULT_PREFIX = "gxbench_"
+# Always under gxbench_, so whoever looks for (or drops) benchmark leftovers by that name
+# still finds a prefixed run's; short enough that the random part fits in 63 bytes.
+_PREFIX = re.compile(r"gxbench_[a-z0-9_]{0,40}")
+
+
+def scratch_prefix() -> str:
+    """The prefix of this run's scratch databases: `GXBENCH_PREFIX`, else ``gxbench_``.
+
+    A bad one ends the script with exit code 2 and one line, before anything is created.
+    """
+    prefix = os.environ.get(PREFIX_VARIABLE) or DEFAULT_PREFIX
+    if not _PREFIX.fullmatch(prefix):
+        print(
+            f"bench: {PREFIX_VARIABLE}={prefix!r} must be gxbench_ followed by at most"
+            " 40 of a-z, 0-9 and _",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    return prefix
 
 
 @dataclass
@@ -88,6 +116,8 @@ class Server:
     """A URL of the server's maintenance database (where CREATE DATABASE runs)."""
     stop: Callable[[], None] = lambda: None
     scratch: list[str] = field(default_factory=list)
+    prefix: str = DEFAULT_PREFIX
+    """What this run's scratch database names start with (`scratch_prefix`)."""
 
     def admin(self) -> Engine:
         return create_engine(self.url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
@@ -110,13 +140,16 @@ class Server:
         engine.dispose()
 
     def create(self, template: str | None = None) -> Database:
-        name = f"gxbench_{uuid.uuid4().hex[:10]}"
+        name = f"{self.prefix}{uuid.uuid4().hex[:10]}"
         engine = self.admin()
         with engine.connect() as connection:
             suffix = f' TEMPLATE "{template}"' if template else ""
             connection.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
         engine.dispose()
         self.scratch.append(name)
+        # on stderr, so that a killed run's leftovers can be named and a test can tell
+        # its own scratch databases from another run's on the same server
+        say(f"created scratch database {name}")
         return Database(name, self.url.set(database=name), self)
 
     def drop(self, name: str) -> None:
@@ -144,15 +177,16 @@ class Server:
 @contextlib.contextmanager
 def server(keep: bool = False) -> Iterator[Server]:
     """The server to benchmark on; scratch databases are dropped at the end unless `keep`."""
+    prefix = scratch_prefix()
     settings = load_settings()
     if settings.is_configured:
         url = settings.url()
-        chosen = Server(url.set(database=url.database or "postgres"))
+        chosen = Server(url.set(database=url.database or "postgres"), prefix=prefix)
     else:
         folder = embedded.home()
         was_running = embedded.running(folder) is not None
         started = embedded.start(folder)
-        chosen = Server(DatabaseSettings(database_url=started.url).url())
+        chosen = Server(DatabaseSettings(database_url=started.url).url(), prefix=prefix)
         if not was_running:
             chosen.stop = lambda: bool(embedded.stop(folder)) and None
     try:

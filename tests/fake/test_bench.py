@@ -11,14 +11,12 @@ import json
 
 import pytest
 
-from ..support.bench import run_bench
-from ..support.bench import scratch_databases as _scratch_databases
+from ..support.bench import assert_cleaned_up, run_bench
 
 
 @pytest.mark.slow
 def test_the_fake_benchmark_compares_every_method(pg_server) -> None:
-    before = _scratch_databases(pg_server)
-    printed = run_bench(
+    ran = run_bench(
         pg_server,
         "bench/fake.py",
         "--users",
@@ -47,16 +45,15 @@ def test_the_fake_benchmark_compares_every_method(pg_server) -> None:
         "120 users (all) from empty tables: fake's own rows (the whole loop)",
         "### Peak memory of gxschema fake",
     ):
-        assert method in printed, method
-    assert _scratch_databases(pg_server) <= before  # (another run's may have gone)
+        assert method in ran.stdout, method
+    assert_cleaned_up(ran)
 
 
 @pytest.mark.slow
 def test_the_fake_benchmark_floor_only_times_fake_and_pg_restore_round_by_round(
     pg_server,
 ) -> None:
-    before = _scratch_databases(pg_server)
-    printed = run_bench(
+    ran = run_bench(
         pg_server,
         "bench/fake.py",
         "--users",
@@ -66,35 +63,33 @@ def test_the_fake_benchmark_floor_only_times_fake_and_pg_restore_round_by_round(
         "2",
         timeout=300,
     )
-    assert "### gxschema fake against pg_restore -j 2 of its rows" in printed
-    assert "| 1 " in printed and "| 2 " in printed
-    assert "psql" not in printed and "ORM" not in printed
-    assert _scratch_databases(pg_server) <= before  # (another run's may have gone)
+    assert "### gxschema fake against pg_restore -j 2 of its rows" in ran.stdout
+    assert "| 1 " in ran.stdout and "| 2 " in ran.stdout
+    assert "psql" not in ran.stdout and "ORM" not in ran.stdout
+    assert_cleaned_up(ran)
 
 
 @pytest.mark.slow
 def test_the_fake_benchmark_memory_mode_runs_fake_alone_at_each_size(pg_server) -> None:
-    before = _scratch_databases(pg_server)
-    printed = run_bench(
+    ran = run_bench(
         pg_server,
         "bench/fake.py",
         "--memory",
         "20,40",
         timeout=300,
     )
-    assert "### Peak memory of gxschema fake" in printed
-    assert "| 20 users, 0 workers " in printed and "| 40 users, 0 workers " in printed
-    assert "pg_restore" not in printed
-    assert _scratch_databases(pg_server) <= before  # (another run's may have gone)
+    assert "### Peak memory of gxschema fake" in ran.stdout
+    assert "| 20 users, 0 workers " in ran.stdout and "| 40 users, 0 workers " in ran.stdout
+    assert "pg_restore" not in ran.stdout
+    assert_cleaned_up(ran)
 
 
 @pytest.mark.slow
 def test_the_online_migration_benchmark_measures_each_revision_under_load(
     pg_server, tmp_path
 ) -> None:
-    before = _scratch_databases(pg_server)
     figures = tmp_path / "figures.json"
-    printed = run_bench(
+    ran = run_bench(
         pg_server,
         "bench/online_migration.py",
         "--transactions",
@@ -124,7 +119,7 @@ def test_the_online_migration_benchmark_measures_each_revision_under_load(
         "### Goals at 2,000 transactions",
         "load average",
     ):
-        assert heading in printed, heading
+        assert heading in ran.stdout, heading
     found = json.loads(figures.read_text())
     assert found["transactions"] == 2000 and found["users"] == 200
     assert [window["command"] for window in found["up"]] == ["migrate 0002"]
@@ -136,5 +131,7 @@ def test_the_online_migration_benchmark_measures_each_revision_under_load(
     assert upgrade["longest_write_ms"] >= upgrade["p99_ms"] > 0
     assert upgrade["longest_write_ms"] >= upgrade["longest_wait_on_migration_ms"] >= 0
     fitted = run_bench(pg_server, "bench/online_migration.py", "--fit", str(figures), timeout=60)
-    assert "| migrate 0002 " in fitted and "at 100,000,000 (estimate)" in fitted
-    assert _scratch_databases(pg_server) == before
+    assert "| migrate 0002 " in fitted.stdout
+    assert "at 100,000,000 (estimate)" in fitted.stdout
+    assert fitted.created == ()  # --fit reads the figures only
+    assert_cleaned_up(ran)

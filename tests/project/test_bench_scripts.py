@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import pytest
 
+from ..support.bench import assert_cleaned_up, databases_named, start_bench
 from ..support.bench import run_bench as _bench
-from ..support.bench import scratch_databases as _scratch_databases
 
 
 @pytest.mark.slow
 def test_the_migrate_benchmark_runs_gxschema_beside_psql(pg_server) -> None:
-    before = _scratch_databases(pg_server)
-    printed = _bench(pg_server, "bench/migrate.py", "--rounds", "1")
+    ran = _bench(pg_server, "bench/migrate.py", "--rounds", "1")
     for method in (
         "| gxschema migrate (child process) ",
         "| gxschema.migrator.migrate (in process, no start-up) ",
@@ -25,15 +24,14 @@ def test_the_migrate_benchmark_runs_gxschema_beside_psql(pg_server) -> None:
         "| python -c pass (no database) ",
         "Load average (1 min) over the rounds",
     ):
-        assert method in printed, method
-    assert "| - " not in printed  # psql ran: every method has its figures
-    assert _scratch_databases(pg_server) == before
+        assert method in ran.stdout, method
+    assert "| - " not in ran.stdout  # psql ran: every method has its figures
+    assert_cleaned_up(ran)
 
 
 @pytest.mark.slow
 def test_the_seed_benchmark_runs_the_no_op_beside_its_floors(pg_server) -> None:
-    before = _scratch_databases(pg_server)
-    printed = _bench(pg_server, "bench/seed.py", "--rounds", "1", "--env", "testnet")
+    ran = _bench(pg_server, "bench/seed.py", "--rounds", "1", "--env", "testnet")
     for method in (
         "| gxschema seed, first run (writes every row) ",
         "| gxschema seed, again: the no-op (one query) ",
@@ -43,16 +41,15 @@ def test_the_seed_benchmark_runs_the_no_op_beside_its_floors(pg_server) -> None:
         "| seeding.apply, again: compares every row, writes none ",
         "Load average (1 min) over the rounds",
     ):
-        assert method in printed, method
-    assert _scratch_databases(pg_server) == before
+        assert method in ran.stdout, method
+    assert_cleaned_up(ran)
 
 
 @pytest.mark.slow
 def test_the_queries_benchmark_runs_each_read_through_the_package_and_psycopg(
     pg_server,
 ) -> None:
-    before = _scratch_databases(pg_server)
-    printed = _bench(
+    ran = _bench(
         pg_server,
         "bench/queries.py",
         "--users",
@@ -61,7 +58,7 @@ def test_the_queries_benchmark_runs_each_read_through_the_package_and_psycopg(
         "20",
         "--no-plan-check",
     )
-    assert "| psycopg p50 " in printed and "| package p50 " in printed
+    assert "| psycopg p50 " in ran.stdout and "| package p50 " in ran.stdout
     for query in (
         "| wallet history page (20 latest) ",
         "| outbox claim (10 pending) ",
@@ -69,5 +66,23 @@ def test_the_queries_benchmark_runs_each_read_through_the_package_and_psycopg(
         "| audit log of an actor (50 latest) ",
         "| rate-limit hit (upsert of a window) ",
     ):
-        assert query in printed, query
-    assert _scratch_databases(pg_server) == before
+        assert query in ran.stdout, query
+    assert_cleaned_up(ran)
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ["gxbench_Semi;colon'", "mine_"],
+    ids=["characters-sql-would-need-quoted", "not-under-gxbench"],
+)
+def test_a_bad_scratch_prefix_is_refused_in_one_line_before_anything_is_made(
+    pg_server, prefix: str
+) -> None:
+    ran = start_bench(pg_server, "bench/seed.py", "--rounds", "1", prefix=prefix, timeout=60)
+    assert ran.returncode == 2, ran.stderr[-2000:]
+    assert ran.stderr.strip().splitlines() == [
+        f"bench: GXBENCH_PREFIX={prefix!r} must be gxbench_ followed by at most"
+        " 40 of a-z, 0-9 and _"
+    ]
+    assert ran.stdout == ""
+    assert databases_named(pg_server, prefix) == frozenset()
