@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+from functools import cache
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on this path
 if TYPE_CHECKING:
@@ -129,14 +130,10 @@ def fetch(
     return _fetch_through_psycopg(conninfo, parameters, query, arguments)
 
 
-_loaded: list[Libpq | None] = []
-
-
+@cache
 def load() -> Libpq | None:
     """psycopg's own libpq, else the system's; None when neither loads (once a process)."""
-    if not _loaded:
-        _loaded.append(_first_loadable(candidates()))
-    return _loaded[0]
+    return _first_loadable(candidates())
 
 
 def candidates() -> list[str]:
