@@ -111,10 +111,14 @@ def test_thirty_percent_rollout_is_stable_across_processes(
 ) -> None:
     _flag(session, "enable_thirty", is_enabled=True, rollout_percent=30)
     session.commit()
-    on = [
-        i for i in range(10000) if flags.is_enabled(session, "enable_thirty", user_id=f"user-{i}")
-    ]
+    # The flag is read once and evaluated for every user, as the child does: 10,000
+    # lookups of the same row would only add 10,000 round trips (seconds), not a check.
+    flag = flags.get(session, "enable_thirty")
+    on = [i for i in range(10000) if flags.evaluate(flag, user_id=f"user-{i}")]
     assert 2800 <= len(on) <= 3200, len(on)
+    assert [
+        i for i in range(200) if flags.is_enabled(session, "enable_thirty", user_id=f"user-{i}")
+    ] == [i for i in on if i < 200]  # the lookup and the evaluation agree
 
     seed = "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"
     url = pg_server.url(head_database).render_as_string(hide_password=False)
