@@ -16,8 +16,9 @@ child process (start-up included), wall seconds and the child's own CPU seconds:
    and compare every row, write nothing), what every rerun cost before;
 4. the floors, in the same rounds: ``python -c pass`` (the interpreter), ``gxschema
    --version`` (the command line's own start-up), ``psql -c 'select 1'`` (C:
-   connecting and asking one question) and a Python child that imports psycopg,
-   connects and runs one query.
+   connecting and asking one question), a Python child that asks the same through
+   libpq over ctypes (``gxschema.libpq_client``: the least a Python process that
+   connects can cost) and one that imports psycopg, connects and runs one query.
 
 And, in this process, the parts of a full seed: ``seeding.load`` (read, validate,
 generate the demo rows) and ``seeding.apply`` first and again.
@@ -54,6 +55,8 @@ ONE_QUERY = (
     "    connection.execute('SELECT 1').fetchone()\n"
 )
 
+ONE_QUERY_CTYPES = "from gxschema import libpq_client\nlibpq_client.fetch('', {}, 'SELECT 1', [])\n"
+
 LABELS = {
     "first": "gxschema seed, first run (writes every row)",
     "noop": "gxschema seed, again: the no-op (one query)",
@@ -61,6 +64,7 @@ LABELS = {
     "compare": "gxschema seed --compare-rows, again: the full no-op",
     "python": "python -c pass (the interpreter)",
     "version": "gxschema --version (the command line's start-up)",
+    "ctypes": "python: libpq over ctypes, connect, SELECT 1",
     "psycopg": "python: import psycopg, connect, SELECT 1",
     "psql": "psql -c 'select 1'",
 }
@@ -89,6 +93,7 @@ def one_round(
     figures["compare"] = timed([*seed, "--compare-rows"], env)
     figures["python"] = timed([sys.executable, "-c", "pass"], env)
     figures["version"] = timed([*GXSCHEMA, "--version"], env)
+    figures["ctypes"] = timed([sys.executable, "-c", ONE_QUERY_CTYPES], env)
     figures["psycopg"] = timed([sys.executable, "-c", ONE_QUERY], env)
     if psql:
         figures["psql"] = timed([psql, "-X", "-q", "-c", "select 1"], env)
