@@ -135,8 +135,12 @@ def _exit_code(exit: SystemExit) -> int:
     return 1
 
 
-def _finish(code: int) -> None:
-    """Interpreter shutdown, in its order: threads, atexit, flush; then leave."""
+def _finish(code: int, interrupted: bool = False) -> None:
+    """Interpreter shutdown, in its order: threads, atexit, flush; then leave.
+
+    An uncaught KeyboardInterrupt ends the process by SIGINT, as Python does, so that
+    whoever waits for it sees the signal rather than an exit code.
+    """
     import atexit
     import threading
 
@@ -148,6 +152,9 @@ def _finish(code: int) -> None:
             stream.flush()
         except Exception:
             code = 120  # as Python does when it cannot flush stdout at exit
+    if interrupted:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
     os._exit(code)
 
 
@@ -177,9 +184,9 @@ def _command(zygote: int, channel: int, request: dict, out_fd: int, err_fd: int)
         code = 0
     except SystemExit as exit:
         code = _exit_code(exit)
-    except BaseException:
-        sys.excepthook(*sys.exc_info())
-        code = 1
+    except BaseException as error:
+        sys.excepthook(type(error), error, error.__traceback__)
+        _finish(1, interrupted=isinstance(error, KeyboardInterrupt))
     _finish(code)
 
 
