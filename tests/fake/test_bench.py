@@ -43,6 +43,10 @@ def test_the_fake_benchmark_compares_every_method(pg_server) -> None:
         "10 users on top of the loaded tables (the ORM alone)",
         "10 users into empty tables (the whole loop)",
         "120 users (all) from empty tables: fake's own rows (the whole loop)",
+        "pg_restore -j 2, then vacuumdb --analyze-only -j 2 (statistics, as fake)",
+        "### CPU: the machine's busy CPU seconds during each method",
+        "| gxschema fake, default flags (round 2) ",
+        "| psql: the rebuild over 2 sessions ",
         "### Peak memory of gxschema fake",
     ):
         assert method in ran.stdout, method
@@ -65,6 +69,15 @@ def test_the_fake_benchmark_floor_only_times_fake_and_pg_restore_round_by_round(
     )
     assert "### gxschema fake against pg_restore -j 2 of its rows" in ran.stdout
     assert "| 1 " in ran.stdout and "| 2 " in ran.stdout
+    assert "+ vacuumdb --analyze-only s" in ran.stdout
+    cpu = ran.stdout.split("### CPU: the machine's busy CPU seconds", 1)[1]
+    for method in (
+        "gxschema fake, default flags",
+        "pg_restore -j 2",
+        "pg_restore -j 2, then vacuumdb --analyze-only -j 2",
+    ):
+        for round_number in (1, 2):
+            assert f"| {method} (round {round_number}) " in cpu, (method, round_number)
     assert "psql" not in ran.stdout and "ORM" not in ran.stdout
     assert_cleaned_up(ran)
 
