@@ -167,3 +167,51 @@ def test_the_switch_turns_the_warm_process_off(monkeypatch: pytest.MonkeyPatch) 
 
     assert ZYGOTE.run(["--version"], clean_env(), None, 60) is None
     assert gxschema("--version", env=clean_env()).stdout.startswith("gxschema ")
+
+
+_STAND_IN = """
+import atexit, json, os, sys
+atexit.register(lambda: print("atexit ran"))
+streams = {
+    name: [stream.encoding, stream.errors, stream.line_buffering, stream.write_through]
+    for name, stream in (("in", sys.stdin), ("out", sys.stdout), ("err", sys.stderr))
+}
+print(json.dumps({
+    "argv": sys.argv[1:], "argv0": os.path.basename(sys.argv[0]), "path0": sys.path[0],
+    "cwd": os.getcwd(), "stdin": sys.stdin.read(), "streams": streams, "name": __name__,
+    "pgdatabase": os.environ.get("PGDATABASE"),
+}))
+sys.stdout.write("unflushed, no newline")
+ending = sys.argv[1]
+if ending == "text":
+    sys.exit("a message instead of a code")
+if ending == "none":
+    sys.exit(None)
+if ending == "code":
+    sys.exit(300)
+if ending == "raise":
+    raise ValueError("boom")
+"""
+
+
+@pytest.mark.parametrize(("ending", "code"), [("text", 1), ("none", 0), ("code", 44), ("raise", 1)])
+def test_the_child_starts_and_ends_as_python_m_does(tmp_path, ending: str, code: int) -> None:
+    # A `gxschema` package in the cwd comes first on sys.path, as with `python -m`: that it
+    # runs at all shows the warm process holds no gxschema module of its own.
+    (tmp_path / "gxschema").mkdir()
+    (tmp_path / "gxschema" / "__init__.py").write_text("")
+    (tmp_path / "gxschema" / "__main__.py").write_text(_STAND_IN)
+    env = clean_env(PGDATABASE="stand_in")
+    warm = ZYGOTE.run([ending, "x"], env, tmp_path, 60)
+    fresh = gxschema(ending, "x", env=env, cwd=tmp_path, fresh=True)
+
+    assert warm is not None
+    warm_code, warm_out, warm_err = warm[0], _as_text(warm[1]), _as_text(warm[2])
+    assert (warm_code, warm_out) == (fresh.code, fresh.stdout) and warm_code == code
+    assert json.loads(warm_out.splitlines()[0])["path0"] == str(tmp_path)
+    assert warm_out.endswith("unflushed, no newlineatexit ran\n")
+    if ending == "raise":  # the frames above the module differ: runpy's entry points
+        assert warm_err.startswith("Traceback (most recent call last):\n")
+        assert warm_err.splitlines()[-1] == fresh.stderr.splitlines()[-1] == "ValueError: boom"
+    else:
+        assert warm_err == fresh.stderr
