@@ -63,6 +63,7 @@ def gxschema(
         [sys.executable, "-m", "gxschema", *args],
         env=env,
         cwd=cwd,
+        stdin=subprocess.DEVNULL,  # as the warm child: never pytest's own (a terminal)
         capture_output=True,
         text=True,
         timeout=timeout,
