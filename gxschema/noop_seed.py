@@ -63,6 +63,11 @@ class SeedArguments:
         self.only: list[str] = []
 
 
+QUESTION_CONNECT_TIMEOUT = "2"
+"""Seconds the no-op question waits for a connection (libpq's least), whatever
+``PGCONNECT_TIMEOUT`` or the URL say: those bound the full command's connection."""
+
+
 def answer(argv: Sequence[str]) -> int | None:
     """Print the no-op seed's answer and return its exit code; None: run the full command.
 
@@ -87,9 +92,11 @@ def answer(argv: Sequence[str]) -> int | None:
         folder = seeds_location(arguments.seeds_dir)
     except ConfigError:
         return None
-    unchanged = unchanged_seed(
-        target.conninfo, folder, arguments.env, arguments.only, target.parameters
-    )
+    # The question is a shortcut: a server that does not answer at once is the full
+    # command's to wait for and explain. libpq's shortest bound (2 s) also keeps Ctrl-C,
+    # which a blocking PQconnectdb only sees when it returns, prompt.
+    parameters = {**target.parameters, "connect_timeout": QUESTION_CONNECT_TIMEOUT}
+    unchanged = unchanged_seed(target.conninfo, folder, arguments.env, arguments.only, parameters)
     if unchanged is None:
         return None
     printed = as_json(unchanged) if arguments.as_json else as_text(unchanged, env)

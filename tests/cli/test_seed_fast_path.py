@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -257,6 +258,33 @@ def test_an_unreachable_server_is_left_to_the_full_command(
     with pytest.raises(libpq_client.LibpqError, match=f"port {port} failed"):
         libpq_client.fetch(target.conninfo, target.parameters, "SELECT 1", [])
     assert answer(["seed", "--env", "devnet"]) is None
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_server_that_never_answers_is_given_up_on_in_two_seconds(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A host that accepts the connection and then says nothing (a hung proxy, a
+    # firewall's tarpit): the shortcut's question waits libpq's least, 2 s, not the
+    # 30 s the operator set for the real connection, then hands over to the full command.
+    from gxschema.noop_seed import answer
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshake; nobody ever replies
+        port = silent.getsockname()[1]
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+        for name, value in (
+            ("PGHOST", "127.0.0.1"),
+            ("PGPORT", str(port)),
+            ("PGDATABASE", "gx"),
+            ("PGCONNECT_TIMEOUT", "30"),
+        ):
+            monkeypatch.setenv(name, value)
+        started = time.monotonic()
+        assert answer(["seed", "--env", "devnet"]) is None
+        waited = time.monotonic() - started
+    assert 1.5 <= waited < 8, waited
     assert capsys.readouterr() == ("", "")
 
 
