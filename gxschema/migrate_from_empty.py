@@ -79,6 +79,9 @@ CLIENT_CHECK_INTERVAL = "2s"
 """`gxschema.migrator.CLIENT_CHECK_INTERVAL`."""
 RUNS_TABLE = "SchemaMigrationRun"
 """`gxschema.runs.TABLE`."""
+FIRST_CONNECT_TIMEOUT = "2"
+"""Seconds the fast path waits for its connection (libpq's least) before leaving the
+database to the migrator, whatever ``PGCONNECT_TIMEOUT`` or the URL say."""
 
 _PLAIN_DURATION = re.compile(r"^(\d+)(ms|s|min|h)$")
 
@@ -185,10 +188,11 @@ def _migrate(
     import psycopg
     from psycopg.conninfo import make_conninfo
 
+    # A shortcut: a server that does not answer at once is the migrator's to wait for
+    # (--wait) and explain, so this connection waits libpq's least, not connect_timeout.
+    parameters = {**target.parameters, "connect_timeout": FIRST_CONNECT_TIMEOUT}
     try:
-        connection = psycopg.connect(
-            make_conninfo(target.conninfo, **target.parameters), autocommit=True
-        )
+        connection = psycopg.connect(make_conninfo(target.conninfo, **parameters), autocommit=True)
     except psycopg.Error:
         raise _DeclinedError(
             "could not connect at once: the migrator retries and explains"

@@ -323,3 +323,37 @@ def test_a_wrong_password_is_bad_configuration_on_the_fast_path_too(
     ran = gxschema("migrate", "--wait", "1", env=env)
     assert ran.code == 2, ran.output
     assert "Traceback" not in ran.output and "not-the-password" not in ran.output
+
+
+def test_a_server_that_never_answers_is_left_to_the_migrator_within_two_seconds(
+    monkeypatch,
+) -> None:
+    # A host that accepts the connection and says nothing: the fast path waits libpq's
+    # least (2 s), not the operator's 30, and declines, changing nothing; the migrator
+    # then waits (--wait) and explains as it always did.
+    import socket
+
+    declined: list[str] = []
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshake; nobody ever replies
+        port = silent.getsockname()[1]
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+        for name, value in (
+            ("PGHOST", "127.0.0.1"),
+            ("PGPORT", str(port)),
+            ("PGDATABASE", "gx"),
+            ("PGCONNECT_TIMEOUT", "30"),
+        ):
+            monkeypatch.setenv(name, value)
+        started = time.monotonic()
+        result = migrate_from_empty.migrate_from_empty(
+            lock_timeout="5s",
+            statement_timeout="60s",
+            lock_retries=0,
+            on_decline=declined.append,
+        )
+        waited = time.monotonic() - started
+    assert result is None
+    assert declined and "could not connect" in declined[0]
+    assert 1.5 <= waited < 8, waited
