@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -286,6 +287,53 @@ def test_a_server_that_never_answers_is_given_up_on_in_two_seconds(
         waited = time.monotonic() - started
     assert 1.5 <= waited < 8, waited
     assert capsys.readouterr() == ("", "")
+
+
+def test_ctrl_c_while_the_question_waits_ends_with_130_and_no_traceback(tmp_path: Path) -> None:
+    # Ctrl-C reaches the console script while libpq waits for a server that never
+    # answers: the blocking connect returns within its 2 s, then the interrupt ends the
+    # command as the full command line ends on Ctrl-C: exit 130, nothing printed.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        env = clean_env(PGHOST="127.0.0.1", PGPORT=str(port), PGDATABASE="gx")
+        child = subprocess.Popen(
+            [sys.executable, "-m", "gxschema", "seed", "--json", "--env", "devnet"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # until the child has connected and waits
+            time.sleep(0.05)
+            if child.poll() is not None or _has_connected(child.pid, port):
+                break
+        started = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        stdout, stderr = child.communicate(timeout=30)
+        waited = time.monotonic() - started
+    assert child.returncode == 130, (child.returncode, stdout, stderr)
+    assert stdout == "" and "Traceback" not in stderr
+    assert waited < 5, waited
+
+
+def _has_connected(pid: int, port: int) -> bool:
+    """Whether process `pid` holds a TCP connection to `port` on this host (Linux /proc)."""
+    inodes = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+        with open("/proc/net/tcp", encoding="ascii") as table:
+            rows = table.read().splitlines()[1:]
+    except OSError:
+        return False
+    wanted = f":{port:04X}"
+    return any(row.split()[2].endswith(wanted) and row.split()[9] in inodes for row in rows)
 
 
 @pytest.mark.parametrize(
