@@ -25,6 +25,7 @@ import pytest
 
 from ..support.cli import clean_env, gxschema
 from ..support.paths import ROOT
+from ..support.silent import silent_libpq_env, silent_port
 
 HEAVY = (
     "typer",
@@ -270,17 +271,9 @@ def test_a_server_that_never_answers_is_given_up_on_in_two_seconds(
     # 30 s the operator set for the real connection, then hands over to the full command.
     from gxschema.noop_seed import answer
 
-    with socket.socket() as silent:
-        silent.bind(("127.0.0.1", 0))
-        silent.listen(8)  # the kernel completes the handshake; nobody ever replies
-        port = silent.getsockname()[1]
+    with silent_port() as port:
         monkeypatch.delenv("DATABASE_URL", raising=False)
-        for name, value in (
-            ("PGHOST", "127.0.0.1"),
-            ("PGPORT", str(port)),
-            ("PGDATABASE", "gx"),
-            ("PGCONNECT_TIMEOUT", "30"),
-        ):
+        for name, value in silent_libpq_env(port).items():
             monkeypatch.setenv(name, value)
         started = time.monotonic()
         assert answer(["seed", "--env", "devnet"]) is None
@@ -293,11 +286,8 @@ def test_ctrl_c_while_the_question_waits_ends_with_130_and_no_traceback(tmp_path
     # Ctrl-C reaches the console script while libpq waits for a server that never
     # answers: the blocking connect returns within its 2 s, then the interrupt ends the
     # command as the full command line ends on Ctrl-C: exit 130, nothing printed.
-    with socket.socket() as silent:
-        silent.bind(("127.0.0.1", 0))
-        silent.listen(8)
-        port = silent.getsockname()[1]
-        env = clean_env(PGHOST="127.0.0.1", PGPORT=str(port), PGDATABASE="gx")
+    with silent_port() as port:
+        env = clean_env(**silent_libpq_env(port, connect_timeout="10"))
         child = subprocess.Popen(
             [sys.executable, "-m", "gxschema", "seed", "--json", "--env", "devnet"],
             env=env,

@@ -40,6 +40,7 @@ from gxschema.errors import ConfigError
 
 from ..support.cli import clean_env, gxschema
 from ..support.paths import ROOT
+from ..support.silent import silent_libpq_env, silent_port
 
 ALEMBIC = {"GXSCHEMA_APP_ROLE": "gx_app"}
 """The default role name, named: the fast path declines, the migrator runs."""
@@ -331,20 +332,10 @@ def test_a_server_that_never_answers_is_left_to_the_migrator_within_two_seconds(
     # A host that accepts the connection and says nothing: the fast path waits libpq's
     # least (2 s), not the operator's 30, and declines, changing nothing; the migrator
     # then waits (--wait) and explains as it always did.
-    import socket
-
     declined: list[str] = []
-    with socket.socket() as silent:
-        silent.bind(("127.0.0.1", 0))
-        silent.listen(8)  # the kernel completes the handshake; nobody ever replies
-        port = silent.getsockname()[1]
+    with silent_port() as port:
         monkeypatch.delenv("DATABASE_URL", raising=False)
-        for name, value in (
-            ("PGHOST", "127.0.0.1"),
-            ("PGPORT", str(port)),
-            ("PGDATABASE", "gx"),
-            ("PGCONNECT_TIMEOUT", "30"),
-        ):
+        for name, value in silent_libpq_env(port).items():
             monkeypatch.setenv(name, value)
         started = time.monotonic()
         result = migrate_from_empty.migrate_from_empty(
